@@ -1,0 +1,47 @@
+# Wijkportaal — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: install run test lint format messages clean
+
+# Installs the dependencies listed in pyproject.toml (runtime + dev) into .venv.
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
+	print('\n'.join(p['dependencies'] + [d for ds in p['optional-dependencies'].values() for d in ds]))" \
+	> $(VENV)/requirements.txt
+	$(PY) -m pip install --quiet -r $(VENV)/requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Web server, Celery worker and beat on SQLite and a filesystem broker; Ctrl-C stops all.
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Wijkportaal draait op http://127.0.0.1:$(PORT) — demologins in README.md; Ctrl-C stopt alles."
+	@bash -c 'trap "trap - INT TERM EXIT; kill \$$(jobs -p) 2>/dev/null; wait" INT TERM EXIT; \
+	  $(VENV)/bin/celery -A wijkportaal worker --loglevel=INFO --concurrency=2 & \
+	  $(VENV)/bin/celery -A wijkportaal beat --loglevel=INFO --pidfile= & \
+	  $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload & \
+	  wait -n'
+
+test: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: install
+	$(PY) manage.py makemessages -l en --ignore=.venv --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) wijkportaal.sqlite3 .celery staticfiles

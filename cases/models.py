@@ -1,0 +1,194 @@
+"""Cases: a team's work on one household, with an append-only history."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Organisation
+from signals.models import Outcome, Signal
+
+
+class CaseState(models.TextChoices):
+    NEW = "new", _("Nieuw")
+    IN_PROGRESS = "in_progress", _("In behandeling")
+    ON_HOLD = "on_hold", _("Gepauzeerd")
+    CLOSED = "closed", _("Afgesloten")
+
+
+class Case(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(_("kenmerk"), max_length=20, unique=True)
+    team = models.ForeignKey(
+        Organisation, verbose_name=_("wijkteam"), on_delete=models.PROTECT, related_name="cases"
+    )
+    household_key = models.CharField(_("huishoudsleutel"), max_length=20, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    house_number = models.PositiveIntegerField(_("huisnummer"), null=True, blank=True)
+    house_number_addition = models.CharField(_("toevoeging"), max_length=4, blank=True)
+    state = models.CharField(
+        _("status"), max_length=12, choices=CaseState.choices, default=CaseState.NEW
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("behandelaar"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+    )
+    confidential = models.BooleanField(_("vertrouwelijk"), default=False)
+    follow_up_date = models.DateField(_("vervolgdatum"), null=True, blank=True)
+    outcome = models.CharField(_("uitkomst"), max_length=24, choices=Outcome.choices, blank=True)
+    opened_at = models.DateTimeField(_("geopend op"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+    erased_at = models.DateTimeField(_("persoonsgegevens gewist op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("casus")
+        verbose_name_plural = _("casussen")
+        ordering = ["-opened_at"]
+        constraints = [
+            # At most one open case per team and household: accepted signals merge into it.
+            models.UniqueConstraint(
+                fields=["team", "household_key"],
+                condition=~models.Q(state="closed") & ~models.Q(household_key=""),
+                name="case_one_open_per_household",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["team", "state", "-opened_at"], name="case_team_state"),
+            models.Index(fields=["assignee", "state"], name="case_assignee_state"),
+            models.Index(fields=["household_key"], name="case_household"),
+            models.Index(fields=["state", "follow_up_date"], name="case_follow_up"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class CaseSignal(models.Model):
+    """A signal merged into a case (the first one opened it)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_signals")
+    signal = models.OneToOneField(Signal, on_delete=models.CASCADE, related_name="case_link")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("signaal in casus")
+        verbose_name_plural = _("signalen in casus")
+
+    def __str__(self):
+        return f"{self.case_id} ← {self.signal_id}"
+
+
+class CaseEventKind(models.TextChoices):
+    OPENED = "opened", _("Geopend")
+    MERGED = "merged", _("Signaal toegevoegd")
+    TRANSITION = "transition", _("Status gewijzigd")
+    ASSIGNED = "assigned", _("Toegewezen")
+    NOTE = "note", _("Notitie")
+    FOLLOW_UP = "follow_up", _("Vervolgdatum gezet")
+    CONFIDENTIAL = "confidential", _("Vertrouwelijkheid gewijzigd")
+    SHARED = "shared", _("Gedeeld")
+    SHARE_ENDED = "share_ended", _("Delen beëindigd")
+    ERASED = "erased", _("Persoonsgegevens gewist")
+
+
+class CaseEvent(models.Model):
+    """Append-only history: written in the same transaction as the change it records."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("door"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("soort"), max_length=20, choices=CaseEventKind.choices)
+    from_state = models.CharField(max_length=12, blank=True)
+    to_state = models.CharField(max_length=12, blank=True)
+    text = models.TextField(_("tekst"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("gebeurtenis")
+        verbose_name_plural = _("gebeurtenissen")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"], name="case_event_case_at")]
+
+    def __str__(self):
+        return f"{self.case_id} {self.kind} {self.at:%d-%m-%Y %H:%M}"
+
+
+class ReminderKind(models.TextChoices):
+    TRIAGE_DUE_SOON = "triage_due_soon", _("Triagetermijn verloopt morgen")
+    TRIAGE_OVERDUE = "triage_overdue", _("Triagetermijn verstreken")
+    TRIAGE_ESCALATION = "triage_escalation", _("Escalatie: triage te laat")
+    FEEDBACK_OVERDUE = "feedback_overdue", _("Terugkoppeling aan melder te laat")
+    FOLLOW_UP_DUE = "follow_up_due", _("Vervolgdatum bereikt")
+    CONTACT_CONFIRMATION = "contact_confirmation", _("Contactpersoon bevestigen")
+    AGREEMENT_REVIEW = "agreement_review", _("Afspraak evalueren")
+    AGREEMENT_EXPIRY = "agreement_expiry", _("Afspraak verloopt")
+
+
+class Reminder(models.Model):
+    """A due notification, claimed by its unique key before it is sent, so a retried or
+    duplicated sweep never sends it twice. One row per recipient."""
+
+    kind = models.CharField(_("soort"), max_length=24, choices=ReminderKind.choices)
+    object_type = models.CharField(_("soort object"), max_length=40)
+    object_id = models.CharField(_("object"), max_length=64)
+    due = models.DateField(_("moment"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    subject = models.CharField(_("onderwerp"), max_length=200)
+    body = models.TextField(_("tekst"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    read_at = models.DateTimeField(_("gelezen"), null=True, blank=True)
+    email_sent_at = models.DateTimeField(_("e-mail verstuurd"), null=True, blank=True)
+    email_error = models.TextField(_("e-mailfout"), blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("herinnering")
+        verbose_name_plural = _("herinneringen")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_type", "object_id", "due", "recipient"],
+                name="reminder_unique_key",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-created_at"], name="reminder_inbox")
+        ]
+
+    def __str__(self):
+        return self.subject
+
+
+class NotificationPreference(models.Model):
+    """Per user and kind: also send e-mail (the in-app notification always appears)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(_("soort"), max_length=24, choices=ReminderKind.choices)
+    email = models.BooleanField(_("ook per e-mail"), default=True)
+
+    class Meta:
+        verbose_name = _("meldingsvoorkeur")
+        verbose_name_plural = _("meldingsvoorkeuren")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_pref_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind} {self.email}"

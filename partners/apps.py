@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PartnersConfig(AppConfig):
+    name = "partners"
+    verbose_name = _("Partners")
+
+    def ready(self):
+        from . import receivers  # noqa: F401

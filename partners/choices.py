@@ -1,0 +1,43 @@
+"""Vocabulary shared by every app. It lives in `partners` because agreements (here) are
+defined per signal kind and dependencies point partners <- signals <- cases."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationKind(models.TextChoices):
+    CORPORATION = "corporation", _("Woningcorporatie")
+    WIJKTEAM = "wijkteam", _("Wijkteam")
+    MUNICIPALITY = "municipality", _("Gemeente")
+    OTHER = "other", _("Overige partner")
+
+
+class Role(models.TextChoices):
+    CORPORATION_STAFF = "corporation_staff", _("Medewerker corporatie")
+    TEAM_MEMBER = "team_member", _("Wijkteammedewerker")
+    TRIAGE_LEAD = "triage_lead", _("Triagist")
+    COORDINATOR = "coordinator", _("Coördinator")
+    PRIVACY_OFFICER = "privacy_officer", _("Privacyfunctionaris")
+
+
+# Which roles fit which kind of organisation; memberships are validated against it.
+ROLES_BY_KIND = {
+    OrganisationKind.CORPORATION: {Role.CORPORATION_STAFF},
+    OrganisationKind.WIJKTEAM: {Role.TEAM_MEMBER, Role.TRIAGE_LEAD},
+    OrganisationKind.MUNICIPALITY: {Role.COORDINATOR, Role.PRIVACY_OFFICER},
+    OrganisationKind.OTHER: {Role.CORPORATION_STAFF},
+}
+TEAM_ROLES = {Role.TEAM_MEMBER, Role.TRIAGE_LEAD}
+
+
+class SignalKind(models.TextChoices):
+    NUISANCE = "nuisance", _("Overlast")
+    RENT_ARREARS = "rent_arrears", _("Huurachterstand")
+    RENOVATION_FINDING = "renovation_finding", _("Bevinding bij renovatie")
+    OTHER = "other", _("Overig")
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", _("Concept")
+    ACTIVE = "active", _("Actief")
+    EXPIRED = "expired", _("Verlopen")

@@ -1,0 +1,353 @@
+"""Partners: municipalities, districts, organisations, teams, memberships, complexes,
+agreements and fixed contact persons.
+
+Routing data is materialised in `PostcodeArea` (one row per PC4), so `route()` is one
+indexed lookup and "a PC4 belongs to at most one district" is a database constraint.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import AgreementStatus, OrganisationKind, Role, SignalKind
+from .postcodes import parse_pc4_ranges
+
+
+class Municipality(models.Model):
+    name = models.CharField(_("naam"), max_length=100, unique=True)
+    pc4_ranges = models.CharField(
+        _("PC4-gebied"),
+        max_length=1000,
+        help_text=_("Postcodecijfers van de gemeente, bijvoorbeeld 1011-1039."),
+    )
+    central_team = models.ForeignKey(
+        "Organisation",
+        verbose_name=_("centraal team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="central_for",
+        limit_choices_to={"kind": OrganisationKind.WIJKTEAM},
+        help_text=_("Behandelt postcodes van de gemeente die in geen wijk liggen."),
+    )
+
+    class Meta:
+        verbose_name = _("gemeente")
+        verbose_name_plural = _("gemeenten")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        parse_pc4_ranges(self.pc4_ranges)
+
+
+class District(models.Model):
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("gemeente"), on_delete=models.PROTECT, related_name="districts"
+    )
+    name = models.CharField(_("naam"), max_length=100)
+    pc4_ranges = models.CharField(
+        _("PC4-reeksen"), max_length=1000, help_text=_("Bijvoorbeeld 1011-1019, 1025.")
+    )
+    team = models.ForeignKey(
+        "Organisation",
+        verbose_name=_("wijkteam"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="districts",
+        limit_choices_to={"kind": OrganisationKind.WIJKTEAM},
+    )
+
+    class Meta:
+        verbose_name = _("wijk")
+        verbose_name_plural = _("wijken")
+        ordering = ["municipality__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="district_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from .services import check_district_ranges
+
+        check_district_ranges(self)
+
+
+class PostcodeArea(models.Model):
+    """One PC4 of a municipality and, when covered, its district. Derived from the ranges
+    by `partners.services.sync_postcode_areas`; never edited by hand."""
+
+    pc4 = models.PositiveIntegerField(_("PC4"), unique=True)
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey(
+        District, null=True, blank=True, on_delete=models.CASCADE, related_name="areas"
+    )
+
+    class Meta:
+        verbose_name = _("postcodegebied")
+        verbose_name_plural = _("postcodegebieden")
+
+    def __str__(self):
+        return str(self.pc4)
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("naam"), max_length=200, unique=True)
+    kind = models.CharField(_("soort"), max_length=20, choices=OrganisationKind.choices)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("gemeente"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        help_text=_(
+            "Voor wijkteams en gemeentelijke organisaties: de gemeente waarvoor zij werken."
+        ),
+    )
+    group = models.OneToOneField(
+        Group,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="organisation",
+    )
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    class Meta:
+        verbose_name = _("organisatie")
+        verbose_name_plural = _("organisaties")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["kind", "name"])]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # One Django group per organisation: object permissions are granted to it.
+        if self.group_id is None:
+            self.group, _created = Group.objects.get_or_create(name=f"org:{self.name}")
+        elif self.group.name != f"org:{self.name}":
+            Group.objects.filter(pk=self.group_id).update(name=f"org:{self.name}")
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if (
+            self.kind in (OrganisationKind.WIJKTEAM, OrganisationKind.MUNICIPALITY)
+            and not self.municipality_id
+        ):
+            raise ValidationError(
+                {"municipality": _("Een wijkteam of gemeente hoort bij een gemeente.")}
+            )
+
+
+class TeamManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=OrganisationKind.WIJKTEAM)
+
+
+class Team(Organisation):
+    """A wijkteam: an organisation of kind `wijkteam`, serving districts (or central)."""
+
+    objects = TeamManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("wijkteam")
+        verbose_name_plural = _("wijkteams")
+
+    def save(self, *args, **kwargs):
+        self.kind = OrganisationKind.WIJKTEAM
+        super().save(*args, **kwargs)
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gebruiker"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisatie"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lidmaatschap")
+        verbose_name_plural = _("lidmaatschappen")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.organisation} ({self.get_role_display()})"
+
+    def clean(self):
+        from .choices import ROLES_BY_KIND
+
+        if self.organisation_id and self.role not in ROLES_BY_KIND[self.organisation.kind]:
+            raise ValidationError({"role": _("Deze rol past niet bij het soort organisatie.")})
+
+
+class Complex(models.Model):
+    corporation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("corporatie"),
+        on_delete=models.CASCADE,
+        related_name="complexes",
+        limit_choices_to={"kind": OrganisationKind.CORPORATION},
+    )
+    code = models.CharField(_("code"), max_length=40)
+    name = models.CharField(_("naam"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("complex")
+        verbose_name_plural = _("complexen")
+        ordering = ["corporation__name", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["corporation", "code"], name="complex_unique_code")
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+class ComplexAddress(models.Model):
+    complex = models.ForeignKey(Complex, on_delete=models.CASCADE, related_name="addresses")
+    postcode = models.CharField(_("postcode"), max_length=7)
+    house_number = models.PositiveIntegerField(_("huisnummer"))
+    house_number_addition = models.CharField(_("toevoeging"), max_length=4, blank=True)
+    household_key = models.CharField(_("huishoudsleutel"), max_length=20, db_index=True)
+
+    class Meta:
+        verbose_name = _("adres in complex")
+        verbose_name_plural = _("adressen in complex")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complex", "household_key"], name="complex_address_unique"
+            )
+        ]
+
+    def __str__(self):
+        addition = f"-{self.house_number_addition}" if self.house_number_addition else ""
+        return f"{self.postcode} {self.house_number}{addition}"
+
+    def save(self, *args, **kwargs):
+        from .postcodes import household_key
+
+        self.household_key = household_key(
+            self.postcode, self.house_number, self.house_number_addition
+        )
+        super().save(*args, **kwargs)
+
+
+class Agreement(models.Model):
+    """Samenwerkingsafspraak between a corporation and a municipality's teams."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("gemeente"),
+        on_delete=models.PROTECT,
+        related_name="agreements",
+    )
+    corporation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("corporatie"),
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        limit_choices_to={"kind": OrganisationKind.CORPORATION},
+    )
+    title = models.CharField(_("titel"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
+    )
+    valid_from = models.DateField(_("geldig vanaf"))
+    valid_to = models.DateField(_("geldig tot en met"), null=True, blank=True)
+    review_date = models.DateField(_("evaluatiedatum"), null=True, blank=True)
+    monthly_capacity = models.PositiveIntegerField(
+        _("capaciteit per maand"),
+        default=0,
+        help_text=_("Aantal signalen dat het wijkteam per maand toezegt."),
+    )
+    responsibilities = models.TextField(_("verantwoordelijkheden"), blank=True)
+    last_reviewed_on = models.DateField(_("laatst geëvalueerd op"), null=True, blank=True)
+    last_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("samenwerkingsafspraak")
+        verbose_name_plural = _("samenwerkingsafspraken")
+        ordering = ["municipality__name", "corporation__name", "-valid_from"]
+        indexes = [models.Index(fields=["corporation", "municipality", "status"])]
+
+    def __str__(self):
+        return self.title or f"{self.corporation} – {self.municipality}"
+
+
+class AgreementTerm(models.Model):
+    """Per signal kind: triage and feedback terms in working days."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="terms")
+    kind = models.CharField(_("soort signaal"), max_length=20, choices=SignalKind.choices)
+    triage_days = models.PositiveSmallIntegerField(_("termijn triage (werkdagen)"))
+    feedback_days = models.PositiveSmallIntegerField(_("termijn terugkoppeling (werkdagen)"))
+    responsibilities = models.TextField(_("wie doet wat"), blank=True)
+
+    class Meta:
+        verbose_name = _("termijn")
+        verbose_name_plural = _("termijnen")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "kind"], name="agreement_term_unique_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.triage_days}/{self.feedback_days}"
+
+
+class ContactPerson(models.Model):
+    """Vaste contactpersoon of an organisation for a district."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisatie"),
+        on_delete=models.CASCADE,
+        related_name="contacts",
+    )
+    district = models.ForeignKey(
+        District, verbose_name=_("wijk"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("naam"), max_length=200)
+    function = models.CharField(_("functie"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mailadres"), blank=True)
+    phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True)
+    confirmed_on = models.DateField(_("laatst bevestigd op"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_on = models.DateField(_("beëindigd op"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vaste contactpersoon")
+        verbose_name_plural = _("vaste contactpersonen")
+        ordering = ["district__name", "organisation__name", "name"]
+        indexes = [models.Index(fields=["ended_on", "confirmed_on"])]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation}, {self.district})"

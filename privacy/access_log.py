@@ -1,0 +1,51 @@
+"""Writing the access log (inzagelog).
+
+Call `record` inside the same transaction as a write, and for every detail read, list
+and export. Lists pass the ids they returned."""
+
+from .context import request_id
+from .models import AccessAction, AccessLog, Purpose
+from .policy import acting_membership
+
+
+def record(
+    user,
+    action: str,
+    object_type: str,
+    object_id="",
+    *,
+    household_key: str = "",
+    organisation_id: int | None = None,
+    purpose: str = Purpose.WORK,
+    object_ids=None,
+    reason: str = "",
+) -> AccessLog:
+    membership = acting_membership(user, organisation_id) if user else None
+    if membership is None and user and organisation_id is not None:
+        membership = acting_membership(user)
+    return AccessLog.objects.create(
+        user=user if user and user.is_authenticated else None,
+        username=user.get_username() if user and user.is_authenticated else "",
+        organisation_id=membership.organisation_id if membership else None,
+        organisation_name=membership.organisation.name if membership else "",
+        role=membership.role if membership else "",
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        object_ids=[str(i) for i in (object_ids or [])],
+        household_key=household_key,
+        purpose=purpose,
+        reason=reason,
+        request_id=request_id.get(),
+    )
+
+
+def record_list(user, object_type: str, objects, *, purpose: str = Purpose.WORK, export=False):
+    """One row for a list page or export, with the ids it returned."""
+    return record(
+        user,
+        AccessAction.EXPORT if export else AccessAction.LIST,
+        object_type,
+        object_ids=[obj.pk for obj in objects],
+        purpose=Purpose.EXPORT if export else purpose,
+    )

@@ -1,0 +1,21 @@
+import uuid
+
+from . import context
+
+
+class RequestIdMiddleware:
+    """Give each request an id (or take the proxy's X-Request-ID) for the access log."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")[:36]
+        request.request_id = incoming or str(uuid.uuid4())
+        token = context.request_id.set(request.request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            context.request_id.reset(token)
+        response["X-Request-ID"] = request.request_id
+        return response

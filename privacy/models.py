@@ -1,0 +1,155 @@
+"""Privacy models: guardian's direct foreign-key permission tables, the access log and
+hashed API tokens.
+
+Permissions are granted to organisation groups (`Organisation.group`). The only per-user
+grant is sharing one case with one named person, which carries a reason and an expiry.
+"""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+
+class SignalUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey("signals.Signal", on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        abstract = False
+
+
+class SignalGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey("signals.Signal", on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        abstract = False
+        indexes = [models.Index(fields=["group", "permission", "content_object"])]
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """Sharing one case with one named user: reason and end date are required."""
+
+    content_object = models.ForeignKey("cases.Case", on_delete=models.CASCADE)
+    reason = models.TextField(_("reden"), blank=True)
+    expires_at = models.DateTimeField(_("tot"), null=True, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("gedeeld op"), default=timezone.now)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        abstract = False
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey("cases.Case", on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        abstract = False
+        indexes = [models.Index(fields=["group", "permission", "content_object"])]
+
+
+class Purpose(models.TextChoices):
+    WORK = "work", _("Reguliere werkzaamheden")
+    TRIAGE = "triage", _("Triage")
+    SHARED_ACCESS = "shared_access", _("Gedeelde inzage")
+    PRIVACY_INQUIRY = "privacy_inquiry", _("Privacyonderzoek")
+    EXPORT = "export", _("Export")
+    RETENTION = "retention", _("Bewaartermijn")
+    ADMINISTRATION = "administration", _("Beheer")
+
+
+class AccessAction(models.TextChoices):
+    READ = "read", _("Inzien")
+    LIST = "list", _("Lijst")
+    EXPORT = "export", _("Export")
+    CREATE = "create", _("Aanmaken")
+    UPDATE = "update", _("Wijzigen")
+    DELETE = "delete", _("Verwijderen")
+    ERASE = "erase", _("Wissen")
+
+
+class AccessLog(models.Model):
+    """Append-only record of reads and writes of personal data. On PostgreSQL a trigger
+    (see the migration) refuses UPDATE and DELETE."""
+
+    at = models.DateTimeField(_("tijdstip"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
+    username = models.CharField(_("gebruiker"), max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        "partners.Organisation",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
+    organisation_name = models.CharField(_("organisatie"), max_length=200, blank=True)
+    role = models.CharField(_("rol"), max_length=20, blank=True)
+    action = models.CharField(_("handeling"), max_length=10, choices=AccessAction.choices)
+    object_type = models.CharField(_("soort object"), max_length=40)
+    object_id = models.CharField(_("object"), max_length=64, blank=True)
+    object_ids = models.JSONField(_("objecten"), default=list, blank=True)
+    household_key = models.CharField(_("huishoudsleutel"), max_length=20, blank=True)
+    purpose = models.CharField(
+        _("doel"), max_length=20, choices=Purpose.choices, default=Purpose.WORK
+    )
+    reason = models.TextField(_("reden"), blank=True)
+    request_id = models.CharField(_("verzoek-id"), max_length=36, blank=True)
+
+    class Meta:
+        verbose_name = _("inzagelogregel")
+        verbose_name_plural = _("inzagelog")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["household_key", "at"], name="accesslog_household"),
+            models.Index(fields=["user", "at"], name="accesslog_user"),
+            models.Index(fields=["object_type", "object_id"], name="accesslog_object"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%d-%m-%Y %H:%M} {self.username} {self.action} {self.object_type}"
+
+
+def hash_token(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """An API token. Only its SHA-256 is stored; the key is shown once when created."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("naam"), max_length=100)
+    prefix = models.CharField(_("begin van de sleutel"), max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("verloopt"))
+    last_used_at = models.DateTimeField(_("laatst gebruikt"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("ingetrokken"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API-token")
+        verbose_name_plural = _("API-tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def new_key() -> str:
+        return secrets.token_urlsafe(32)
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -1,0 +1,168 @@
+"""Signals: one report by one partner about one household, routed to a team."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from partners.choices import SignalKind
+from partners.models import District, Organisation
+
+
+class SignalStatus(models.TextChoices):
+    RECEIVED = "received", _("Ontvangen")
+    ACCEPTED = "accepted", _("Opgepakt")
+    DECLINED = "declined", _("Niet opgepakt")
+    CLOSED = "closed", _("Afgerond")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Normaal")
+    URGENT = "urgent", _("Spoed")
+
+
+class Outcome(models.TextChoices):
+    CONTACT_MADE = "contact_made", _("Contact gelegd")
+    HELP_ACCEPTED = "help_accepted", _("Hulp geaccepteerd")
+    HELP_DECLINED = "help_declined", _("Hulp geweigerd")
+    NO_CONTACT_POSSIBLE = "no_contact_possible", _("Geen contact mogelijk")
+    REFERRED = "referred", _("Doorverwezen")
+
+
+class DeclineReason(models.TextChoices):
+    NOT_OUR_AREA = "not_our_area", _("Niet ons werkgebied")
+    INSUFFICIENT_INFORMATION = "insufficient_information", _("Onvoldoende informatie")
+    NO_SUPPORT_NEEDED = "no_support_needed", _("Geen ondersteuningsvraag")
+    OTHER_ORGANISATION = "other_organisation", _("Hoort bij andere organisatie")
+    OTHER = "other", _("Overig")
+
+
+class Signal(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(_("kenmerk"), max_length=20, unique=True)
+    kind = models.CharField(_("soort"), max_length=20, choices=SignalKind.choices)
+    urgency = models.CharField(
+        _("urgentie"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+
+    # Address and household; blanked by retention (erased_at set).
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    house_number = models.PositiveIntegerField(_("huisnummer"), null=True, blank=True)
+    house_number_addition = models.CharField(_("toevoeging"), max_length=4, blank=True)
+    household_key = models.CharField(_("huishoudsleutel"), max_length=20, blank=True)
+    description = models.TextField(_("omschrijving"), blank=True)
+    resident_informed = models.BooleanField(_("bewoner is op de hoogte"), default=False)
+
+    # Rent arrears (Wgs): amount, months, and the steps the landlord took before signalling.
+    arrears_amount = models.DecimalField(
+        _("achterstand (euro)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    arrears_months = models.PositiveSmallIntegerField(
+        _("achterstand (maanden)"), null=True, blank=True
+    )
+    wgs_reminder_sent = models.BooleanField(_("schriftelijke herinnering verstuurd"), default=False)
+    wgs_contact_attempted = models.BooleanField(_("persoonlijk contact geprobeerd"), default=False)
+    wgs_handover_offered = models.BooleanField(
+        _("aangeboden gegevens door te geven aan de gemeente"), default=False
+    )
+
+    external_reference = models.CharField(
+        _("extern kenmerk"), max_length=100, null=True, blank=True
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("melder"),
+        on_delete=models.PROTECT,
+        related_name="filed_signals",
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gemeld door"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    district = models.ForeignKey(
+        District, verbose_name=_("wijk"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    team = models.ForeignKey(
+        Organisation,
+        verbose_name=_("wijkteam"),
+        on_delete=models.PROTECT,
+        related_name="routed_signals",
+    )
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=SignalStatus.choices, default=SignalStatus.RECEIVED
+    )
+    outcome = models.CharField(_("uitkomst"), max_length=24, choices=Outcome.choices, blank=True)
+    decline_reason_category = models.CharField(
+        _("reden (categorie)"), max_length=30, choices=DeclineReason.choices, blank=True
+    )
+    decline_reason = models.TextField(_("toelichting"), blank=True)
+    is_multiple = models.BooleanField(
+        _("meervoudig signaal"),
+        default=False,
+        help_text=_("Er zijn signalen van meer dan één partner over dit huishouden."),
+    )
+
+    filed_at = models.DateTimeField(_("gemeld op"), db_index=True)
+    triage_deadline = models.DateField(_("uiterste triagedatum"))
+    feedback_deadline = models.DateField(_("uiterste terugkoppeldatum"))
+    triaged_at = models.DateTimeField(_("getrieerd op"), null=True, blank=True)
+    feedback_at = models.DateTimeField(_("teruggekoppeld op"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("afgerond op"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+    erased_at = models.DateTimeField(_("persoonsgegevens gewist op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signaal")
+        verbose_name_plural = _("signalen")
+        ordering = ["-filed_at"]
+        permissions = [("triage_signal", _("Signaal trieren"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "external_reference"],
+                condition=models.Q(external_reference__isnull=False),
+                name="signal_unique_external_reference",
+            )
+        ]
+        indexes = [
+            # Corporation list: own organisation, newest first.
+            models.Index(fields=["organisation", "-filed_at"], name="signal_org_filed"),
+            # Team queue: awaiting triage by deadline.
+            models.Index(fields=["team", "status", "triage_deadline"], name="signal_team_queue"),
+            models.Index(fields=["team", "-filed_at"], name="signal_team_filed"),
+            models.Index(fields=["household_key"], name="signal_household"),
+            # Reminder sweeps and retention.
+            models.Index(fields=["status", "triage_deadline"], name="signal_status_triage"),
+            models.Index(fields=["status", "feedback_deadline"], name="signal_status_feedback"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def address(self) -> str:
+        if not self.postcode:
+            return ""
+        addition = f"-{self.house_number_addition}" if self.house_number_addition else ""
+        return f"{self.postcode} {self.house_number}{addition}"
+
+
+class ReferenceCounter(models.Model):
+    """Last number handed out per prefix and year; rows are locked while numbering, so
+    references are gap-free and unique under concurrency."""
+
+    prefix = models.CharField(max_length=5)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="reference_counter_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.prefix}-{self.year}: {self.last_number}"
