@@ -23,11 +23,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Wijkportaal draait op http://127.0.0.1:$(PORT) — demologins in README.md; Ctrl-C stopt alles."
-	@bash -c 'trap "trap - INT TERM EXIT; kill \$$(jobs -p) 2>/dev/null; wait" INT TERM EXIT; \
-	  $(VENV)/bin/celery -A wijkportaal worker --loglevel=INFO --concurrency=2 & \
-	  $(VENV)/bin/celery -A wijkportaal beat --loglevel=INFO --pidfile= & \
-	  $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload & \
-	  wait -n'
+	PORT=$(PORT) $(PY) -m wijkportaal.devstack
 
 test: install
 	$(VENV)/bin/ruff check .
