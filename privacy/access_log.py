@@ -1,8 +1,10 @@
 """Writing the access log (inzagelog).
 
 Call `record` inside the same transaction as a write, and for every detail read, list
-and export. Lists pass the ids they returned."""
+and export. Lists pass the ids they returned. Every row is hash-chained to the one
+before it (see `privacy.chain`)."""
 
+from . import chain
 from .context import request_id
 from .models import AccessAction, AccessLog, Purpose
 from .policy import acting_membership
@@ -23,7 +25,7 @@ def record(
     membership = acting_membership(user, organisation_id) if user else None
     if membership is None and user and organisation_id is not None:
         membership = acting_membership(user)
-    return AccessLog.objects.create(
+    entry = AccessLog(
         user=user if user and user.is_authenticated else None,
         username=user.get_username() if user and user.is_authenticated else "",
         organisation_id=membership.organisation_id if membership else None,
@@ -38,6 +40,7 @@ def record(
         reason=reason,
         request_id=request_id.get(),
     )
+    return chain.append(entry)
 
 
 def record_list(user, object_type: str, objects, *, purpose: str = Purpose.WORK, export=False):

@@ -105,6 +105,9 @@ class AccessLog(models.Model):
     )
     reason = models.TextField(_("reden"), blank=True)
     request_id = models.CharField(_("verzoek-id"), max_length=36, blank=True)
+    # Tamper evidence: hash = sha256(prev_hash + canonical content), chained by id order.
+    prev_hash = models.CharField(_("vorige hash"), max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("inzagelogregel")
@@ -153,3 +156,61 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class AccessLogChainHead(models.Model):
+    """The single row (pk 1) holding the newest hash of the access-log chain.
+
+    Every writer locks it (SELECT ... FOR UPDATE) inside its own transaction, so rows are
+    chained one after another in id order even under concurrency."""
+
+    last_id = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("kop van de inzagelogketen")
+        verbose_name_plural = _("kop van de inzagelogketen")
+
+    def __str__(self):
+        return f"{self.last_id}: {self.last_hash[:12]}"
+
+
+class AccessLogCheckpoint(models.Model):
+    """Where log retention cut the chain: the hash of the last removed row is the anchor
+    the first remaining row must point to."""
+
+    created_at = models.DateTimeField(_("tijdstip"), default=timezone.now)
+    removed_through_id = models.BigIntegerField(_("verwijderd tot en met id"))
+    anchor_hash = models.CharField(_("ankerhash"), max_length=64)
+    cut_before = models.DateTimeField(_("verwijderd van voor"))
+    removed_count = models.PositiveBigIntegerField(_("aantal verwijderd"), default=0)
+
+    class Meta:
+        verbose_name = _("inzagelog-ankerpunt")
+        verbose_name_plural = _("inzagelog-ankerpunten")
+        ordering = ["-removed_through_id"]
+
+    def __str__(self):
+        return f"<= {self.removed_through_id}"
+
+
+class RetentionRun(models.Model):
+    """One run of the retention rules: what was (or, in a dry run, would be) erased."""
+
+    started_at = models.DateTimeField(_("gestart"), default=timezone.now)
+    finished_at = models.DateTimeField(_("klaar"), null=True, blank=True)
+    as_of = models.DateTimeField(_("peildatum"))
+    dry_run = models.BooleanField(_("proefdraai"), default=False)
+    triggered_by = models.CharField(_("gestart door"), max_length=150, blank=True)
+    signals_erased = models.PositiveIntegerField(_("signalen zonder casus gewist"), default=0)
+    cases_erased = models.PositiveIntegerField(_("casussen gewist"), default=0)
+    case_signals_erased = models.PositiveIntegerField(_("signalen van casussen gewist"), default=0)
+    access_log_removed = models.PositiveBigIntegerField(_("inzagelogregels verwijderd"), default=0)
+
+    class Meta:
+        verbose_name = _("bewaartermijnrun")
+        verbose_name_plural = _("bewaartermijnruns")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return f"{self.started_at:%d-%m-%Y %H:%M}{' (proef)' if self.dry_run else ''}"

@@ -157,3 +157,102 @@ def is_coordinator(user) -> bool:
 
 def is_privacy_officer(user) -> bool:
     return has_role(user, Role.PRIVACY_OFFICER)
+
+
+# --- privacy officer: access-log inquiry, subject reports, erasure --------------------
+#
+# Scope (decided for issue 7): a privacy officer of a municipality sees
+#   - every access-log row written by someone acting for an organisation of that
+#     municipality (its teams and the municipality itself), and
+#   - every row about a household whose postcode (PC4) lies in that municipality,
+#     whoever wrote it (a corporation's staff reading a signal they filed there).
+# A household search is answered only for an address inside the municipality; it finds
+# the rows about the household and the list/export rows whose `object_ids` include one
+# of its signals or cases routed to the municipality's teams. The officer gets no
+# visibility of signals or cases in the normal work screens; the subject report and the
+# erasure read them only through the functions below.
+
+HOUSEHOLD_OBJECT_IDS_MAX = 200
+
+
+def municipality_pc4s(user) -> list[str]:
+    PostcodeArea = apps.get_model("partners", "PostcodeArea")
+    municipalities = privacy_officer_municipality_ids(user)
+    if not municipalities:
+        return []
+    pcs = PostcodeArea.objects.filter(municipality_id__in=municipalities).values_list("pc4")
+    return [str(pc4) for (pc4,) in pcs]
+
+
+def household_in_privacy_scope(user, household_key: str) -> bool:
+    return bool(household_key) and household_key[:4] in municipality_pc4s(user)
+
+
+def visible_access_log(user) -> QuerySet:
+    """Access-log rows the privacy officer may inquire into (see the scope above)."""
+    from django.db.models.functions import Left
+
+    AccessLog = apps.get_model("privacy", "AccessLog")
+    municipalities = privacy_officer_municipality_ids(user)
+    if not municipalities:
+        return AccessLog.objects.none()
+    return AccessLog.objects.annotate(household_pc4=Left("household_key", 4)).filter(
+        Q(organisation__municipality_id__in=municipalities)
+        | Q(household_pc4__in=municipality_pc4s(user))
+    )
+
+
+def privacy_household_signals(user, household_key: str) -> QuerySet:
+    """The household's signals routed to the officer's municipality (subject report,
+    erasure). Empty for anyone who is not a privacy officer there."""
+    Signal = apps.get_model("signals", "Signal")
+    municipalities = privacy_officer_municipality_ids(user)
+    if not municipalities or not household_key:
+        return Signal.objects.none()
+    return Signal.objects.filter(
+        household_key=household_key, team__municipality_id__in=municipalities
+    )
+
+
+def privacy_household_cases(user, household_key: str) -> QuerySet:
+    Case = apps.get_model("cases", "Case")
+    municipalities = privacy_officer_municipality_ids(user)
+    if not municipalities or not household_key:
+        return Case.objects.none()
+    return Case.objects.filter(
+        household_key=household_key, team__municipality_id__in=municipalities
+    )
+
+
+def household_access_log(user, household_key: str) -> QuerySet:
+    """Rows about one household, including list/export rows that returned one of its
+    signals or cases. On PostgreSQL `object_ids @> '["<id>"]'` uses the GIN index
+    (privacy migration 0004); the ids are bounded by HOUSEHOLD_OBJECT_IDS_MAX."""
+    from django.db import connection
+
+    AccessLog = apps.get_model("privacy", "AccessLog")
+    if not household_in_privacy_scope(user, household_key):
+        return AccessLog.objects.none()
+    ids = [
+        *privacy_household_signals(user, household_key).values_list("pk", flat=True)[
+            :HOUSEHOLD_OBJECT_IDS_MAX
+        ],
+        *privacy_household_cases(user, household_key).values_list("pk", flat=True)[
+            :HOUSEHOLD_OBJECT_IDS_MAX
+        ],
+    ]
+    condition = Q(household_key=household_key)
+    for object_id in ids:
+        if connection.vendor == "postgresql":
+            condition |= Q(object_ids__contains=[str(object_id)])
+        else:
+            condition |= Q(object_ids__icontains=f'"{object_id}"')
+    return AccessLog.objects.filter(condition)
+
+
+def can_inquire_access_log(user) -> bool:
+    return bool(privacy_officer_municipality_ids(user))
+
+
+def can_erase_household(user, household_key: str) -> bool:
+    return household_in_privacy_scope(user, household_key)

@@ -3,10 +3,16 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import ApiToken, hash_token
+from cases.models import CaseEvent, CaseEventKind
+
+from . import access_log, policy
+from .models import AccessAction, ApiToken, Purpose, hash_token
+from .retention import Counts, erase_household_rows
 
 
 @transaction.atomic
@@ -29,3 +35,49 @@ def revoke_api_token(token: ApiToken) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+# --- privacy officer ------------------------------------------------------------------------
+
+
+def log_inquiry(user, action: str, object_type: str, *, object_ids=(), household_key="", reason=""):
+    """Every inquiry, report and export by the privacy officer is itself logged."""
+    return access_log.record(
+        user,
+        action,
+        object_type,
+        object_ids=list(object_ids),
+        household_key=household_key,
+        purpose=Purpose.PRIVACY_INQUIRY,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def erase_household(user, household_key: str, reason: str) -> Counts:
+    """Erase a household's personal data on a justified request, in one transaction: its
+    signals and cases in the officer's municipality are stripped to the anonymous record,
+    each case's history gets an 'erased' event, and the access log gets an erase row."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Geef de reden van het wissen op.")]})
+    if not policy.can_erase_household(user, household_key):
+        raise PermissionDenied
+    now = timezone.now()
+    signals = policy.privacy_household_signals(user, household_key)
+    cases = policy.privacy_household_cases(user, household_key)
+    case_ids = list(cases.filter(erased_at__isnull=True).values_list("pk", flat=True))
+    counts = erase_household_rows(signals, cases, now)
+    CaseEvent.objects.bulk_create(
+        [CaseEvent(case_id=pk, actor=user, kind=CaseEventKind.ERASED) for pk in case_ids]
+    )
+    access_log.record(
+        user,
+        AccessAction.ERASE,
+        "household",
+        household_key=household_key,
+        purpose=Purpose.PRIVACY_INQUIRY,
+        reason=reason,
+        object_ids=case_ids,
+    )
+    return counts

@@ -1,0 +1,99 @@
+"""Tamper evidence for the access log: a SHA-256 hash chain in id order.
+
+Each row stores `prev_hash` (the hash of the row before it) and
+`hash = sha256(prev_hash + canonical content)`. Writers serialise on the single
+`AccessLogChainHead` row with SELECT ... FOR UPDATE inside their own transaction: one
+indexed row lock and one small UPDATE per log write, released at commit. The row's time
+is taken after the lock, so `at` grows with `id` and log retention can cut a prefix of
+the chain by time. When retention removes old rows it stores the hash of the last
+removed row in an `AccessLogCheckpoint`; verification starts from that anchor."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import AccessLog, AccessLogChainHead, AccessLogCheckpoint
+
+CONTENT_FIELDS = [
+    "at",
+    "user_id",
+    "username",
+    "organisation_id",
+    "organisation_name",
+    "role",
+    "action",
+    "object_type",
+    "object_id",
+    "object_ids",
+    "household_key",
+    "purpose",
+    "reason",
+    "request_id",
+]
+VERIFY_CHUNK = 5000
+
+
+def canonical(values: dict) -> str:
+    """The row content as stable JSON: UTC times with microseconds, sorted keys."""
+    content = dict(values)
+    content["at"] = content["at"].astimezone(UTC).isoformat(timespec="microseconds")
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def row_hash(prev_hash: str, values: dict) -> str:
+    return hashlib.sha256((prev_hash + canonical(values)).encode()).hexdigest()
+
+
+def locked_head() -> AccessLogChainHead:
+    head = AccessLogChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AccessLogChainHead.objects.bulk_create([AccessLogChainHead(pk=1)], ignore_conflicts=True)
+        head = AccessLogChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def append(entry: AccessLog) -> AccessLog:
+    """Chain and insert one unsaved row."""
+    with transaction.atomic():
+        head = locked_head()
+        entry.at = timezone.now()
+        entry.prev_hash = head.last_hash
+        entry.hash = row_hash(head.last_hash, {f: getattr(entry, f) for f in CONTENT_FIELDS})
+        entry.save(force_insert=True)
+        AccessLogChainHead.objects.filter(pk=1).update(last_id=entry.pk, last_hash=entry.hash)
+    return entry
+
+
+@dataclass
+class Verification:
+    ok: bool
+    rows: int
+    broken_id: int | None = None
+    broken_at: object = None
+    problem: str = ""
+
+
+def verify() -> Verification:
+    """Walk the chain in id order, streamed; stop at the first broken link."""
+    checkpoint = AccessLogCheckpoint.objects.order_by("-removed_through_id").first()
+    expected_prev = checkpoint.anchor_hash if checkpoint else ""
+    rows = 0
+    fields = ["id", "prev_hash", "hash", *CONTENT_FIELDS]
+    queryset = AccessLog.objects.order_by("id").values(*fields)
+    for row in queryset.iterator(chunk_size=VERIFY_CHUNK):
+        rows += 1
+        content = {f: row[f] for f in CONTENT_FIELDS}
+        if row["prev_hash"] != expected_prev:
+            return Verification(False, rows, row["id"], row["at"], "vorige hash klopt niet")
+        if row["hash"] != row_hash(row["prev_hash"], content):
+            return Verification(False, rows, row["id"], row["at"], "inhoud gewijzigd")
+        expected_prev = row["hash"]
+    head = AccessLogChainHead.objects.filter(pk=1).first()
+    # The head holds the newest hash: rows removed from the end would leave it dangling.
+    if head and head.last_hash != expected_prev:
+        return Verification(False, rows, head.last_id, None, "laatste regels ontbreken")
+    return Verification(True, rows)
