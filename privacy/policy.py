@@ -157,3 +157,14 @@ def is_coordinator(user) -> bool:
 
 def is_privacy_officer(user) -> bool:
     return has_role(user, Role.PRIVACY_OFFICER)
+
+
+# --- notifications (reminders) ---------------------------------------------------------
+
+
+def own_reminders(user) -> QuerySet:
+    """A user's notifications: only their own, never anyone else's (not even for admins)."""
+    Reminder = apps.get_model("cases", "Reminder")
+    if not getattr(user, "is_authenticated", False):
+        return Reminder.objects.none()
+    return Reminder.objects.filter(recipient=user)
