@@ -22,9 +22,7 @@ def run(at: str) -> dict[str, list[int]]:
 
 
 def recipients(kind: str) -> list[str]:
-    return sorted(
-        Reminder.objects.filter(kind=kind).values_list("recipient__username", flat=True)
-    )
+    return sorted(Reminder.objects.filter(kind=kind).values_list("recipient__username", flat=True))
 
 
 def test_triage_due_soon_fires_the_working_day_before_across_christmas(make_signal):
@@ -184,5 +182,3 @@ def test_email_is_dutch_with_a_link_into_the_portal(make_signal, settings):
 def test_add_months_caps_at_month_end():
     assert add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
     assert add_months(date(2027, 3, 1), -6) == date(2026, 9, 1)
-
-
