@@ -43,6 +43,7 @@ def _broker(kind: str, tmp_path) -> tuple[str, dict]:
         "data_folder_in": str(folder),
         "data_folder_out": str(folder),
         "processed_folder": str(folder / "processed"),
+        "control_folder": str(folder / "control"),
         "store_processed": False,
         "polling_interval": 0.2,
     }
