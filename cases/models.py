@@ -152,9 +152,13 @@ class Reminder(models.Model):
     link = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     read_at = models.DateTimeField(_("gelezen"), null=True, blank=True)
+    email_wanted = models.BooleanField(_("e-mail gevraagd"), default=False)
     email_sent_at = models.DateTimeField(_("e-mail verstuurd"), null=True, blank=True)
     email_error = models.TextField(_("e-mailfout"), blank=True)
-    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_attempts = models.PositiveSmallIntegerField(_("e-mailpogingen"), default=0)
+    # The sweep run that inserted this row: after a bulk insert that ignores conflicts,
+    # the rows carrying the run's token are exactly the ones this run claimed.
+    claim = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("herinnering")

@@ -256,3 +256,14 @@ def can_inquire_access_log(user) -> bool:
 
 def can_erase_household(user, household_key: str) -> bool:
     return household_in_privacy_scope(user, household_key)
+
+
+# --- notifications (reminders) ---------------------------------------------------------
+
+
+def own_reminders(user) -> QuerySet:
+    """A user's notifications: only their own, never anyone else's (not even for admins)."""
+    Reminder = apps.get_model("cases", "Reminder")
+    if not getattr(user, "is_authenticated", False):
+        return Reminder.objects.none()
+    return Reminder.objects.filter(recipient=user)

@@ -33,5 +33,6 @@ urlpatterns = [
     path("casussen/", include("cases.urls")),
     path("samenwerking/", include("partners.urls")),
     path("privacy/", include("privacy.urls")),
+    path("meldingen/", include("cases.notification_urls")),
     path("api/v1/", include(api_patterns)),
 ]

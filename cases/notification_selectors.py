@@ -1,0 +1,27 @@
+"""Reads for the notification list, the header count and the preferences page."""
+
+from django.db.models import F, QuerySet
+
+from privacy.policy import own_reminders
+
+from .models import NotificationPreference, ReminderKind
+
+
+def inbox(user) -> QuerySet:
+    """The user's own reminders, unread first, newest first within each group."""
+    return own_reminders(user).order_by(F("read_at").asc(nulls_first=True), "-created_at", "-pk")
+
+
+def unread_count(user) -> int:
+    return own_reminders(user).filter(read_at__isnull=True).count()
+
+
+def own_reminder(user, reminder_id):
+    """The user's reminder, or None (someone else's is treated as missing)."""
+    return own_reminders(user).filter(pk=reminder_id).first()
+
+
+def email_preferences(user) -> dict[str, bool]:
+    """Per kind whether the user also wants e-mail; e-mail is on unless switched off."""
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "email"))
+    return {kind: chosen.get(kind, True) for kind in ReminderKind.values}

@@ -1,0 +1,462 @@
+"""Reminder sweeps: find what is due, claim a `Reminder` row per recipient, send once.
+
+Every sweep is set-based: one indexed query finds the due objects with their recipients
+joined in SQL, one bulk insert claims the rows (`ignore_conflicts=True` on the unique key
+kind/object/due/recipient), and only the rows this run actually inserted are reported and
+e-mailed. A duplicated, retried or concurrent sweep therefore never sends twice. Sweeps
+read only the current state, so a reminder stops as soon as its reason is gone (signal
+triaged, feedback given, case closed, contact confirmed, agreement changed).
+
+Recipients:
+- triage deadline approaching / passed: the triage leads of the routed team;
+- triage escalation: the coordinators of the team's municipality, with the reference,
+  team and working days late only (no name, address or description);
+- feedback to the filer overdue: every member of the routed team;
+- case follow-up date reached: the case's assignee;
+- contact person not confirmed for 6 months: the coordinators of the district's
+  municipality and the members of the contact's own organisation (that organisation is
+  the contact's "owner": it names the person and confirms them);
+- agreement review date or end date within 30 days: the municipality's coordinators.
+"""
+
+import calendar
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models.functions import Cast
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
+
+from partners.choices import AgreementStatus, OrganisationKind, Role
+from partners.models import Agreement, ContactPerson
+from signals.deadlines import next_working_day, working_days_between
+from signals.models import Signal, SignalStatus
+
+from .models import Case, CaseState, NotificationPreference, Reminder, ReminderKind
+
+# Overdue reminders are created once per deadline. Deadlines older than this are not
+# reminded: the sweep runs every quarter, so they were reminded when they passed, and a
+# first run on an old database does not flood everyone.
+LOOKBACK_DAYS = 30
+CONTACT_CONFIRMATION_MONTHS = 6
+AGREEMENT_NOTICE_DAYS = 30
+TEAM_ROLES = (Role.TEAM_MEMBER, Role.TRIAGE_LEAD)
+
+
+@dataclass(frozen=True)
+class Due:
+    """One reminder to claim: what, for whom, and the text it carries."""
+
+    kind: str
+    object_type: str
+    object_id: str
+    due: date
+    recipient_id: int
+    recipient_email: str
+    subject: str
+    body: str
+    link: str
+
+
+def day(value: date) -> str:
+    return value.strftime("%d-%m-%Y")
+
+
+# --- claiming ------------------------------------------------------------------------
+
+
+def claim(rows: Iterable[Due]) -> list[int]:
+    """Insert the rows, skipping any whose unique key exists; return the ids inserted here."""
+    rows = list(rows)
+    if not rows:
+        return []
+    token = uuid.uuid4()
+    opted_out = set(
+        NotificationPreference.objects.filter(
+            email=False,
+            kind__in={row.kind for row in rows},
+            user_id__in={row.recipient_id for row in rows},
+        ).values_list("user_id", "kind")
+    )
+    with transaction.atomic():
+        Reminder.objects.bulk_create(
+            [
+                Reminder(
+                    kind=row.kind,
+                    object_type=row.object_type,
+                    object_id=row.object_id,
+                    due=row.due,
+                    recipient_id=row.recipient_id,
+                    subject=row.subject[:200],
+                    body=row.body,
+                    link=row.link,
+                    email_wanted=bool(row.recipient_email)
+                    and (row.recipient_id, row.kind) not in opted_out,
+                    claim=token,
+                )
+                for row in rows
+            ],
+            ignore_conflicts=True,
+            batch_size=2000,
+        )
+    return list(Reminder.objects.filter(claim=token).values_list("pk", flat=True))
+
+
+def _not_reminded(kind: str, object_type: str, due_field: str) -> Exists:
+    """No reminder of this kind exists yet for the outer object and due date (any
+    recipient): keeps repeated sweeps from re-inserting thousands of known rows."""
+    return ~Exists(
+        Reminder.objects.filter(
+            kind=kind,
+            object_type=object_type,
+            object_id=Cast(OuterRef("pk"), CharField()),
+            due=OuterRef(due_field),
+        )
+    )
+
+
+# --- signals -------------------------------------------------------------------------
+
+
+def _signal_link(signal_id) -> str:
+    return f"/signalen/{signal_id}/"
+
+
+def _awaiting_triage(kind: str, today: date, deadline_from: date, deadline_to: date):
+    return Signal.objects.filter(
+        status=SignalStatus.RECEIVED,
+        triage_deadline__gte=deadline_from,
+        triage_deadline__lte=deadline_to,
+    ).filter(_not_reminded(kind, "signal", "triage_deadline"))
+
+
+def _with_team_members(signals, roles) -> Iterable[tuple]:
+    # One filter() call: the values() below reuse this membership join.
+    return signals.filter(
+        team__memberships__role__in=roles, team__memberships__user__is_active=True
+    ).values_list(
+        "pk",
+        "reference",
+        "triage_deadline",
+        "feedback_deadline",
+        "team__name",
+        "organisation__name",
+        "team__memberships__user_id",
+        "team__memberships__user__email",
+    )
+
+
+def sweep_triage_due_soon(today: date) -> list[Due]:
+    """Deadline is the next working day: remind the triage leads the working day before."""
+    kind = ReminderKind.TRIAGE_DUE_SOON
+    signals = _awaiting_triage(kind, today, today + timedelta(days=1), next_working_day(today))
+    return [
+        Due(
+            kind,
+            "signal",
+            str(pk),
+            triage,
+            user_id,
+            email,
+            _("Triagetermijn verloopt %(date)s: %(reference)s")
+            % {"date": day(triage), "reference": reference},
+            _("Signaal %(reference)s voor %(team)s moet uiterlijk %(date)s getrieerd zijn.")
+            % {"reference": reference, "team": team, "date": day(triage)},
+            _signal_link(pk),
+        )
+        for pk, reference, triage, _fb, team, _filer, user_id, email in _with_team_members(
+            signals, [Role.TRIAGE_LEAD]
+        )
+    ]
+
+
+def _late(deadline: date, today: date) -> str:
+    days = working_days_between(deadline, today)
+    return ngettext("%(days)d werkdag te laat", "%(days)d werkdagen te laat", days) % {"days": days}
+
+
+def sweep_triage_overdue(today: date) -> list[Due]:
+    kind = ReminderKind.TRIAGE_OVERDUE
+    signals = _awaiting_triage(
+        kind, today, today - timedelta(days=LOOKBACK_DAYS), today - timedelta(days=1)
+    )
+    return [
+        Due(
+            kind,
+            "signal",
+            str(pk),
+            triage,
+            user_id,
+            email,
+            _("Triagetermijn verstreken: %(reference)s") % {"reference": reference},
+            _(
+                "Signaal %(reference)s voor %(team)s had uiterlijk %(date)s getrieerd moeten "
+                "zijn (%(late)s)."
+            )
+            % {
+                "reference": reference,
+                "team": team,
+                "date": day(triage),
+                "late": _late(triage, today),
+            },
+            _signal_link(pk),
+        )
+        for pk, reference, triage, _fb, team, _filer, user_id, email in _with_team_members(
+            signals, [Role.TRIAGE_LEAD]
+        )
+    ]
+
+
+def sweep_triage_escalation(today: date) -> list[Due]:
+    """To the coordinators of the team's municipality. Coordinators see no personal data,
+    so the text holds the reference, the team and how late, nothing about the household."""
+    kind = ReminderKind.TRIAGE_ESCALATION
+    signals = _awaiting_triage(
+        kind, today, today - timedelta(days=LOOKBACK_DAYS), today - timedelta(days=1)
+    )
+    rows = signals.filter(
+        team__municipality__organisations__kind=OrganisationKind.MUNICIPALITY,
+        team__municipality__organisations__memberships__role=Role.COORDINATOR,
+        team__municipality__organisations__memberships__user__is_active=True,
+    ).values_list(
+        "pk",
+        "reference",
+        "triage_deadline",
+        "team__name",
+        "team__municipality__organisations__memberships__user_id",
+        "team__municipality__organisations__memberships__user__email",
+    )
+    link = reverse("notifications:list")
+    return [
+        Due(
+            kind,
+            "signal",
+            str(pk),
+            triage,
+            user_id,
+            email,
+            _("Escalatie: triage te laat bij %(team)s (%(reference)s)")
+            % {"team": team, "reference": reference},
+            _(
+                "Signaal %(reference)s is door %(team)s nog niet getrieerd. De uiterste "
+                "triagedatum was %(date)s: %(late)s."
+            )
+            % {
+                "reference": reference,
+                "team": team,
+                "date": day(triage),
+                "late": _late(triage, today),
+            },
+            link,
+        )
+        for pk, reference, triage, team, user_id, email in rows
+    ]
+
+
+def sweep_feedback_overdue(today: date) -> list[Due]:
+    """Received or accepted signals whose outcome was not fed back in time: the team."""
+    kind = ReminderKind.FEEDBACK_OVERDUE
+    signals = Signal.objects.filter(
+        status__in=[SignalStatus.RECEIVED, SignalStatus.ACCEPTED],
+        feedback_deadline__gte=today - timedelta(days=LOOKBACK_DAYS),
+        feedback_deadline__lt=today,
+        feedback_at__isnull=True,
+    ).filter(_not_reminded(kind, "signal", "feedback_deadline"))
+    return [
+        Due(
+            kind,
+            "signal",
+            str(pk),
+            feedback,
+            user_id,
+            email,
+            _("Terugkoppeling aan melder te laat: %(reference)s") % {"reference": reference},
+            _(
+                "De uitkomst van signaal %(reference)s had uiterlijk %(date)s aan %(filer)s "
+                "teruggekoppeld moeten worden (%(late)s)."
+            )
+            % {
+                "reference": reference,
+                "date": day(feedback),
+                "filer": filer,
+                "late": _late(feedback, today),
+            },
+            _signal_link(pk),
+        )
+        for pk, reference, _triage, feedback, _team, filer, user_id, email in _with_team_members(
+            signals, TEAM_ROLES
+        )
+    ]
+
+
+# --- cases ---------------------------------------------------------------------------
+
+
+def sweep_follow_up_due(today: date) -> list[Due]:
+    kind = ReminderKind.FOLLOW_UP_DUE
+    cases = (
+        Case.objects.filter(
+            state__in=[CaseState.NEW, CaseState.IN_PROGRESS, CaseState.ON_HOLD],
+            follow_up_date__gte=today - timedelta(days=LOOKBACK_DAYS),
+            follow_up_date__lte=today,
+            assignee__is_active=True,
+        )
+        .filter(_not_reminded(kind, "case", "follow_up_date"))
+        .values_list("pk", "reference", "follow_up_date", "assignee_id", "assignee__email")
+    )
+    return [
+        Due(
+            kind,
+            "case",
+            str(pk),
+            follow_up,
+            user_id,
+            email,
+            _("Vervolgdatum bereikt: %(reference)s") % {"reference": reference},
+            _("De vervolgdatum van casus %(reference)s is %(date)s.")
+            % {"reference": reference, "date": day(follow_up)},
+            f"/casussen/{pk}/",
+        )
+        for pk, reference, follow_up, user_id, email in cases
+    ]
+
+
+# --- partners: contacts and agreements -----------------------------------------------
+
+
+def add_months(value: date, months: int) -> date:
+    """The same day `months` later (earlier when negative), capped at the month's end."""
+    year, month = divmod(value.year * 12 + value.month - 1 + months, 12)
+    month += 1
+    return date(year, month, min(value.day, calendar.monthrange(year, month)[1]))
+
+
+def sweep_contact_confirmation(today: date) -> list[Due]:
+    """Contacts not confirmed for 6 months (never confirmed: counted from creation)."""
+    kind = ReminderKind.CONTACT_CONFIRMATION
+    cutoff = add_months(today, -CONTACT_CONFIRMATION_MONTHS)
+    contacts = ContactPerson.objects.filter(ended_on__isnull=True).filter(
+        Q(confirmed_on__lte=cutoff) | Q(confirmed_on__isnull=True, created_at__date__lte=cutoff)
+    )
+    fields = ["pk", "name", "organisation__name", "district__name", "confirmed_on", "created_at"]
+    owners = contacts.filter(
+        organisation__memberships__user__is_active=True,
+    ).values_list(
+        *fields, "organisation__memberships__user_id", "organisation__memberships__user__email"
+    )
+    coordinators = contacts.filter(
+        district__municipality__organisations__kind=OrganisationKind.MUNICIPALITY,
+        district__municipality__organisations__memberships__role=Role.COORDINATOR,
+        district__municipality__organisations__memberships__user__is_active=True,
+    ).values_list(
+        *fields,
+        "district__municipality__organisations__memberships__user_id",
+        "district__municipality__organisations__memberships__user__email",
+    )
+    rows = []
+    for pk, name, organisation, district, confirmed, created, user_id, email in [
+        *owners,
+        *coordinators,
+    ]:
+        basis = confirmed or timezone.localdate(created)
+        rows.append(
+            Due(
+                kind,
+                "contact",
+                str(pk),
+                add_months(basis, CONTACT_CONFIRMATION_MONTHS),
+                user_id,
+                email,
+                _("Contactpersoon bevestigen: %(organisation)s, wijk %(district)s")
+                % {"organisation": organisation, "district": district},
+                _(
+                    "%(name)s is de vaste contactpersoon van %(organisation)s voor wijk "
+                    "%(district)s en is sinds %(date)s niet bevestigd. Controleer of dit nog "
+                    "klopt en bevestig of wijzig de contactpersoon."
+                )
+                % {
+                    "name": name,
+                    "organisation": organisation,
+                    "district": district,
+                    "date": day(basis),
+                },
+                f"/samenwerking/contactpersonen/{pk}/",
+            )
+        )
+    return rows
+
+
+def _agreement_sweep(kind: str, date_field: str, subject: str, body: str) -> Callable:
+    def sweep(today: date) -> list[Due]:
+        rows = Agreement.objects.filter(
+            status=AgreementStatus.ACTIVE,
+            **{
+                f"{date_field}__gte": today,
+                f"{date_field}__lte": today + timedelta(days=AGREEMENT_NOTICE_DAYS),
+            },
+            municipality__organisations__kind=OrganisationKind.MUNICIPALITY,
+            municipality__organisations__memberships__role=Role.COORDINATOR,
+            municipality__organisations__memberships__user__is_active=True,
+        ).values_list(
+            "pk",
+            "title",
+            "corporation__name",
+            date_field,
+            "municipality__organisations__memberships__user_id",
+            "municipality__organisations__memberships__user__email",
+        )
+        return [
+            Due(
+                kind,
+                "agreement",
+                str(pk),
+                moment,
+                user_id,
+                email,
+                _(subject) % {"title": title or corporation, "date": day(moment)},
+                _(body) % {"title": title or corporation, "date": day(moment)},
+                f"/samenwerking/afspraken/{pk}/",
+            )
+            for pk, title, corporation, moment, user_id, email in rows
+        ]
+
+    return sweep
+
+
+sweep_agreement_review = _agreement_sweep(
+    ReminderKind.AGREEMENT_REVIEW,
+    "review_date",
+    gettext_noop("Afspraak evalueren voor %(date)s: %(title)s"),
+    gettext_noop("De evaluatiedatum van %(title)s is %(date)s. Plan de evaluatie met de partners."),
+)
+sweep_agreement_expiry = _agreement_sweep(
+    ReminderKind.AGREEMENT_EXPIRY,
+    "valid_to",
+    gettext_noop("Afspraak verloopt op %(date)s: %(title)s"),
+    gettext_noop("%(title)s loopt af op %(date)s. Verleng de afspraak of leg een nieuwe vast."),
+)
+
+SWEEPS: dict[str, Callable[[date], list[Due]]] = {
+    ReminderKind.TRIAGE_DUE_SOON: sweep_triage_due_soon,
+    ReminderKind.TRIAGE_OVERDUE: sweep_triage_overdue,
+    ReminderKind.TRIAGE_ESCALATION: sweep_triage_escalation,
+    ReminderKind.FEEDBACK_OVERDUE: sweep_feedback_overdue,
+    ReminderKind.FOLLOW_UP_DUE: sweep_follow_up_due,
+    ReminderKind.CONTACT_CONFIRMATION: sweep_contact_confirmation,
+    ReminderKind.AGREEMENT_REVIEW: sweep_agreement_review,
+    ReminderKind.AGREEMENT_EXPIRY: sweep_agreement_expiry,
+}
+
+
+def run_all_sweeps(now: datetime | None = None) -> dict[str, list[int]]:
+    """Every sweep once, as of `now`; per kind the ids of the reminders created now."""
+    today = timezone.localdate(now or timezone.now())
+    with translation.override(settings.LANGUAGE_CODE):
+        return {kind: claim(sweep(today)) for kind, sweep in SWEEPS.items()}
