@@ -137,5 +137,6 @@ def test_beat_schedule_is_created_by_the_migration(db):
     assert task.enabled
     assert task.crontab.minute == "*/15"
     assert str(task.crontab.timezone) == "Europe/Amsterdam"
-    # The retention task is scheduled by its own app, never before it exists.
-    assert not PeriodicTask.objects.filter(task="privacy.tasks.apply_retention").exists()
+    retention = PeriodicTask.objects.get(task="privacy.tasks.apply_retention")
+    assert retention.name == "Bewaartermijnen toepassen"
+    assert retention.enabled
