@@ -13,7 +13,6 @@ from signals.models import Signal
 
 from .helpers import at, case_for, signal
 
-
 # --- rules at their boundaries ------------------------------------------------------------
 
 
