@@ -128,16 +128,16 @@ def partners_per_district(municipality_ids: set[int]) -> set[tuple[int, int]]:
 
     districts = District.objects.filter(municipality_id__in=municipality_ids)
     pairs = set(districts.filter(team__isnull=False).values_list("pk", "team_id"))
+    areas = PostcodeArea.objects.filter(
+        municipality_id__in=municipality_ids, district__isnull=False
+    )
     pc4_corporations = (
         ComplexAddress.objects.annotate(pc4=Cast(Substr("postcode", 1, 4), IntegerField()))
+        .filter(pc4__in=areas.values("pc4"))
         .values_list("pc4", "complex__corporation_id")
         .distinct()
     )
-    district_of = dict(
-        PostcodeArea.objects.filter(
-            municipality_id__in=municipality_ids, district__isnull=False
-        ).values_list("pc4", "district_id")
-    )
+    district_of = dict(areas.values_list("pc4", "district_id"))
     pairs |= {(district_of[pc4], org) for pc4, org in pc4_corporations if pc4 in district_of}
     Signal = apps.get_model("signals", "Signal")
     pairs |= set(
