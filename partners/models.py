@@ -351,3 +351,35 @@ class ContactPerson(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.organisation}, {self.district})"
+
+
+class AgreementChange(models.Model):
+    """History of an agreement: who changed what and when. Written by the services in
+    the same transaction as the change; `changes` maps a field to `[old, new]`."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Aangemaakt")
+        UPDATED = "updated", _("Gewijzigd")
+        ACTIVATED = "activated", _("Geactiveerd")
+        EXPIRED = "expired", _("Verlopen")
+        REVIEWED = "reviewed", _("Geëvalueerd")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField(_("tijdstip"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("door"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("actie"), max_length=10, choices=Action.choices)
+    changes = models.JSONField(_("wijzigingen"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("wijziging van afspraak")
+        verbose_name_plural = _("wijzigingen van afspraken")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.agreement_id}: {self.action} ({self.at:%d-%m-%Y})"

@@ -1,5 +1,7 @@
 """Reads of the partners domain that depend on the requesting user."""
 
+from datetime import date, timedelta
+
 from .models import Membership
 
 
@@ -16,3 +18,194 @@ def memberships_of(user) -> list[Membership]:
         )
         user._wijkportaal_memberships = cached
     return cached
+
+
+# --- agreements, contacts, dashboard, insights (issue 5) ---------------------------------
+# Every read starts from `privacy.policy`; the dashboard and insights read only through
+# `privacy.aggregates`, which returns counts and shares, never personal fields. `privacy`
+# imports this module (memberships_of), so privacy is imported inside the functions.
+
+CONFIRMATION_MONTHS = 6
+
+
+def agreements_for(user):
+    from privacy import policy
+
+    return (
+        policy.visible_agreements(user)
+        .select_related("municipality", "corporation", "last_reviewed_by")
+        .prefetch_related("terms")
+    )
+
+
+def agreement_for(user, pk: int):
+    """The agreement when visible (404 otherwise), with its history."""
+    from django.db.models import Prefetch
+    from django.shortcuts import get_object_or_404
+
+    from .models import AgreementChange
+
+    return get_object_or_404(
+        agreements_for(user).prefetch_related(
+            Prefetch("changes", queryset=AgreementChange.objects.select_related("by"))
+        ),
+        pk=pk,
+    )
+
+
+def editable_agreement_for(user, pk: int):
+    from django.shortcuts import get_object_or_404
+
+    from privacy import policy
+
+    return get_object_or_404(
+        policy.editable_agreements(user).select_related("municipality", "corporation"), pk=pk
+    )
+
+
+def contacts_for(user):
+    from privacy import policy
+
+    return policy.visible_contacts(user).select_related(
+        "organisation", "district__municipality", "confirmed_by"
+    )
+
+
+def manageable_contact_for(user, pk: int):
+    from django.shortcuts import get_object_or_404
+
+    from privacy import policy
+
+    return get_object_or_404(
+        policy.manageable_contacts(user).select_related("organisation", "district"), pk=pk
+    )
+
+
+def visible_contact_for(user, pk: int):
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(contacts_for(user), pk=pk)
+
+
+def confirmation_due_before(today: date) -> date:
+    from privacy.aggregates import add_months
+
+    first = add_months(today, -CONFIRMATION_MONTHS)
+    return first.replace(day=min(today.day, _days_in_month(first)))
+
+
+def _days_in_month(first: date) -> int:
+    from privacy.aggregates import add_months
+
+    return (add_months(first, 1) - timedelta(days=1)).day
+
+
+def unconfirmed_contacts(user, today: date | None = None):
+    """Current contacts of the coordinator's municipality not confirmed for 6 months."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from privacy import policy
+
+    today = today or timezone.localdate()
+    return (
+        policy.manageable_contacts(user)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+        .filter(Q(confirmed_on__isnull=True) | Q(confirmed_on__lte=confirmation_due_before(today)))
+        .select_related("organisation", "district")
+        .order_by("confirmed_on", "district__name", "name")
+    )
+
+
+def partners_per_district(municipality_ids: set[int]) -> set[tuple[int, int]]:
+    """(district, organisation) pairs of partners working there: the serving team, and
+    corporations with complex addresses or signals in the district. Grouped queries."""
+    from django.apps import apps
+    from django.db.models import IntegerField
+    from django.db.models.functions import Cast, Substr
+
+    from .models import ComplexAddress, District, PostcodeArea
+
+    districts = District.objects.filter(municipality_id__in=municipality_ids)
+    pairs = set(districts.filter(team__isnull=False).values_list("pk", "team_id"))
+    areas = PostcodeArea.objects.filter(
+        municipality_id__in=municipality_ids, district__isnull=False
+    )
+    pc4_corporations = (
+        ComplexAddress.objects.annotate(pc4=Cast(Substr("postcode", 1, 4), IntegerField()))
+        .filter(pc4__in=areas.values("pc4"))
+        .values_list("pc4", "complex__corporation_id")
+        .distinct()
+    )
+    district_of = dict(areas.values_list("pc4", "district_id"))
+    pairs |= {(district_of[pc4], org) for pc4, org in pc4_corporations if pc4 in district_of}
+    Signal = apps.get_model("signals", "Signal")
+    pairs |= set(
+        Signal.objects.filter(district__in=districts)
+        .values_list("district_id", "organisation_id")
+        .distinct()
+    )
+    return pairs
+
+
+def missing_contacts(user, today: date | None = None) -> list[dict]:
+    """Districts of the coordinator's municipality lacking a current contact for a partner
+    that works there."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from privacy import policy
+
+    from .models import District, Organisation
+
+    today = today or timezone.localdate()
+    municipality_ids = policy.coordinator_municipality_ids(user)
+    needed = partners_per_district(municipality_ids)
+    present = set(
+        policy.manageable_contacts(user)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+        .values_list("district_id", "organisation_id")
+    )
+    lacking = sorted(needed - present)
+    districts = District.objects.in_bulk({d for d, _o in lacking})
+    organisations = Organisation.objects.in_bulk({o for _d, o in lacking})
+    rows = [
+        {"district": districts[d], "organisation": organisations[o]}
+        for d, o in lacking
+        if d in districts and o in organisations
+    ]
+    return sorted(rows, key=lambda r: (r["district"].name, r["organisation"].name))
+
+
+def dashboard_municipalities(user):
+    from privacy import policy
+
+    from .models import Municipality
+
+    return Municipality.objects.filter(pk__in=policy.coordinator_municipality_ids(user))
+
+
+def dashboard_for(user, municipality_id: int, first_month, last_month, **filters):
+    from django.core.exceptions import PermissionDenied
+
+    from privacy import aggregates, policy
+
+    if municipality_id not in policy.coordinator_municipality_ids(user):
+        raise PermissionDenied
+    return aggregates.dashboard(municipality_id, first_month, last_month, **filters)
+
+
+def complexes_for(user):
+    from privacy import policy
+
+    return policy.visible_complexes(user).order_by("code", "pk")
+
+
+def complex_insights_for(user, complexes=None) -> list[dict]:
+    """Insights for the user's own complexes, or for one page of them (`complexes`)."""
+    from privacy import aggregates
+
+    scope = complexes_for(user)
+    if complexes is not None:
+        scope = scope.filter(pk__in=[c.pk for c in complexes])
+    return aggregates.complex_insights(scope)

@@ -1,13 +1,31 @@
 """Writes and lookups of the partners domain: routing and keeping groups in step."""
 
-from dataclasses import dataclass
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import District, Membership, Municipality, Organisation, PostcodeArea
-from .postcodes import expand_pc4_ranges, pc4_of
+from .choices import AgreementStatus, OrganisationKind
+from .models import (
+    Agreement,
+    AgreementChange,
+    AgreementTerm,
+    Complex,
+    ComplexAddress,
+    ContactPerson,
+    District,
+    Membership,
+    Municipality,
+    Organisation,
+    PostcodeArea,
+)
+from .postcodes import expand_pc4_ranges, normalise_postcode, pc4_of
 
 
 class OutsideRegion(ValidationError):
@@ -143,3 +161,397 @@ def add_membership(user, organisation: Organisation, role: str) -> Membership:
     )
     sync_user_groups(user)
     return membership
+
+
+# --- agreements (issue 5) -----------------------------------------------------------------
+
+AGREEMENT_FIELDS = (
+    "title",
+    "valid_from",
+    "valid_to",
+    "review_date",
+    "monthly_capacity",
+    "responsibilities",
+)
+TERM_FIELDS = ("triage_days", "feedback_days", "responsibilities")
+
+
+def _require_coordinator_of(user, municipality_id: int) -> None:
+    from privacy import policy
+
+    if municipality_id not in policy.coordinator_municipality_ids(user):
+        raise PermissionDenied(_("U bent geen coördinator van deze gemeente."))
+
+
+def _plain(value):
+    """A JSON-safe value for the history: dates as ISO text."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def agreement_snapshot(agreement: Agreement) -> dict:
+    snapshot = {name: _plain(getattr(agreement, name)) for name in AGREEMENT_FIELDS}
+    snapshot["corporation"] = agreement.corporation_id
+    snapshot["status"] = agreement.status
+    for term in agreement.terms.all():
+        for name in TERM_FIELDS:
+            snapshot[f"terms.{term.kind}.{name}"] = getattr(term, name)
+    return snapshot
+
+
+def snapshot_diff(before: dict, after: dict) -> dict:
+    return {
+        key: [before.get(key), after.get(key)]
+        for key in sorted(before.keys() | after.keys())
+        if before.get(key) != after.get(key)
+    }
+
+
+def _log_change(user, agreement, action, before: dict) -> AgreementChange:
+    after = agreement_snapshot(agreement)
+    return AgreementChange.objects.create(
+        agreement=agreement, by=user, action=action, changes=snapshot_diff(before, after)
+    )
+
+
+def check_agreement_values(data: dict, terms: dict) -> None:
+    errors = {}
+    if data.get("valid_to") and data["valid_to"] < data["valid_from"]:
+        errors["valid_to"] = [_("De einddatum ligt vóór de begindatum.")]
+    if data.get("review_date") and data["review_date"] < data["valid_from"]:
+        errors["review_date"] = [_("De evaluatiedatum ligt vóór de begindatum.")]
+    for kind, values in terms.items():
+        if values["feedback_days"] < values["triage_days"]:
+            errors[f"feedback_days_{kind}"] = [
+                _("De termijn voor terugkoppeling is korter dan die voor triage.")
+            ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _write_terms(agreement: Agreement, terms: dict) -> None:
+    for kind, values in terms.items():
+        AgreementTerm.objects.update_or_create(agreement=agreement, kind=kind, defaults=values)
+
+
+@transaction.atomic
+def create_agreement(user, municipality: Municipality, data: dict, terms: dict) -> Agreement:
+    """A new draft agreement with its terms per signal kind, and its first history row."""
+    _require_coordinator_of(user, municipality.pk)
+    if data["corporation"].kind != OrganisationKind.CORPORATION:
+        raise ValidationError({"corporation": _("Kies een woningcorporatie.")})
+    check_agreement_values(data, terms)
+    agreement = Agreement.objects.create(
+        municipality=municipality,
+        corporation=data["corporation"],
+        status=AgreementStatus.DRAFT,
+        **{name: data.get(name) for name in AGREEMENT_FIELDS if name in data},
+    )
+    _write_terms(agreement, terms)
+    _log_change(user, agreement, AgreementChange.Action.CREATED, {})
+    return agreement
+
+
+@transaction.atomic
+def update_agreement(user, agreement: Agreement, data: dict, terms: dict) -> Agreement:
+    """Change fields and terms. Terms apply to signals filed from now on: stored deadlines
+    of earlier signals are never recomputed."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    _require_coordinator_of(user, agreement.municipality_id)
+    if agreement.status == AgreementStatus.EXPIRED:
+        raise ValidationError(_("Een verlopen afspraak kan niet meer worden gewijzigd."))
+    check_agreement_values(data, terms)
+    before = agreement_snapshot(agreement)
+    for name in AGREEMENT_FIELDS:
+        if name in data:
+            setattr(agreement, name, data[name])
+    if agreement.status == AgreementStatus.ACTIVE:
+        check_no_overlap(agreement)
+    agreement.save()
+    _write_terms(agreement, terms)
+    _log_change(user, agreement, AgreementChange.Action.UPDATED, before)
+    return agreement
+
+
+def check_no_overlap(agreement: Agreement) -> None:
+    """Refuse a second active agreement for the same corporation and municipality whose
+    period overlaps this one. The rows are locked, so two activations cannot race."""
+    others = (
+        Agreement.objects.select_for_update()
+        .filter(
+            corporation_id=agreement.corporation_id,
+            municipality_id=agreement.municipality_id,
+            status=AgreementStatus.ACTIVE,
+        )
+        .exclude(pk=agreement.pk)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=agreement.valid_from))
+    )
+    if agreement.valid_to:
+        others = others.filter(valid_from__lte=agreement.valid_to)
+    clash = others.order_by("valid_from").first()
+    if clash:
+        until = clash.valid_to.strftime("%d-%m-%Y") if clash.valid_to else _("onbepaalde tijd")
+        raise ValidationError(
+            _(
+                "Er is al een actieve afspraak tussen %(corporation)s en %(municipality)s die "
+                "overlapt (%(start)s tot en met %(end)s). Laat die eerst verlopen of pas de "
+                "looptijd aan."
+            )
+            % {
+                "corporation": agreement.corporation.name,
+                "municipality": agreement.municipality.name,
+                "start": clash.valid_from.strftime("%d-%m-%Y"),
+                "end": until,
+            },
+            code="overlap",
+        )
+
+
+@transaction.atomic
+def activate_agreement(user, agreement: Agreement) -> Agreement:
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    _require_coordinator_of(user, agreement.municipality_id)
+    if agreement.status != AgreementStatus.DRAFT:
+        raise ValidationError(_("Alleen een concept kan worden geactiveerd."), code="status")
+    if not agreement.terms.exists():
+        raise ValidationError(_("Leg eerst de termijnen per soort signaal vast."))
+    check_no_overlap(agreement)
+    before = agreement_snapshot(agreement)
+    agreement.status = AgreementStatus.ACTIVE
+    agreement.save(update_fields=["status", "updated_at"])
+    _log_change(user, agreement, AgreementChange.Action.ACTIVATED, before)
+    return agreement
+
+
+@transaction.atomic
+def expire_agreement(user, agreement: Agreement) -> Agreement:
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    _require_coordinator_of(user, agreement.municipality_id)
+    if agreement.status != AgreementStatus.ACTIVE:
+        raise ValidationError(_("Alleen een actieve afspraak kan verlopen."), code="status")
+    before = agreement_snapshot(agreement)
+    agreement.status = AgreementStatus.EXPIRED
+    agreement.save(update_fields=["status", "updated_at"])
+    _log_change(user, agreement, AgreementChange.Action.EXPIRED, before)
+    return agreement
+
+
+@transaction.atomic
+def record_review(user, agreement: Agreement, reviewed_on: date, next_review: date) -> Agreement:
+    """ "Geëvalueerd op … door …, volgende evaluatie …"."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    _require_coordinator_of(user, agreement.municipality_id)
+    errors = {}
+    if reviewed_on > timezone.localdate():
+        errors["reviewed_on"] = [_("Een evaluatie kan niet in de toekomst liggen.")]
+    if next_review <= reviewed_on:
+        errors["next_review"] = [_("De volgende evaluatie ligt na deze evaluatie.")]
+    if errors:
+        raise ValidationError(errors)
+    before = agreement_snapshot(agreement)
+    before["last_reviewed_on"] = _plain(agreement.last_reviewed_on)
+    agreement.last_reviewed_on = reviewed_on
+    agreement.last_reviewed_by = user
+    agreement.review_date = next_review
+    agreement.save(update_fields=["last_reviewed_on", "last_reviewed_by", "review_date"])
+    after = agreement_snapshot(agreement)
+    after["last_reviewed_on"] = reviewed_on.isoformat()
+    AgreementChange.objects.create(
+        agreement=agreement,
+        by=user,
+        action=AgreementChange.Action.REVIEWED,
+        changes=snapshot_diff(before, after),
+    )
+    return agreement
+
+
+# --- contact persons (issue 5) ------------------------------------------------------------
+
+CONTACT_FIELDS = ("organisation", "district", "name", "function", "email", "phone")
+
+
+def _log_contact(user, action, contact) -> None:
+    from privacy import access_log
+
+    access_log.record(user, action, "contact", contact.pk)
+
+
+def _require_contact_manager(user, district: District) -> None:
+    _require_coordinator_of(user, district.municipality_id)
+
+
+@transaction.atomic
+def create_contact(user, data: dict) -> ContactPerson:
+    """A new fixed contact person; adding counts as confirming."""
+    from privacy.models import AccessAction
+
+    _require_contact_manager(user, data["district"])
+    contact = ContactPerson.objects.create(
+        **{name: data[name] for name in CONTACT_FIELDS if name in data},
+        confirmed_on=timezone.localdate(),
+        confirmed_by=user,
+    )
+    _log_contact(user, AccessAction.CREATE, contact)
+    return contact
+
+
+@transaction.atomic
+def update_contact(user, contact: ContactPerson, data: dict) -> ContactPerson:
+    from privacy.models import AccessAction
+
+    _require_contact_manager(user, contact.district)
+    _require_contact_manager(user, data.get("district", contact.district))
+    for name in CONTACT_FIELDS:
+        if name in data:
+            setattr(contact, name, data[name])
+    contact.save()
+    _log_contact(user, AccessAction.UPDATE, contact)
+    return contact
+
+
+@transaction.atomic
+def end_contact(user, contact: ContactPerson, ended_on: date | None = None) -> ContactPerson:
+    from privacy.models import AccessAction
+
+    _require_contact_manager(user, contact.district)
+    contact.ended_on = ended_on or timezone.localdate()
+    contact.save(update_fields=["ended_on"])
+    _log_contact(user, AccessAction.UPDATE, contact)
+    return contact
+
+
+@transaction.atomic
+def confirm_contact(user, contact: ContactPerson) -> ContactPerson:
+    """ "Still correct": by a coordinator of the municipality or a member of the contact's
+    own organisation."""
+    from privacy import policy
+    from privacy.models import AccessAction
+
+    if not policy.can_confirm_contact(user, contact):
+        raise PermissionDenied(_("U kunt deze contactpersoon niet bevestigen."))
+    if contact.ended_on and contact.ended_on <= timezone.localdate():
+        raise ValidationError(_("Deze contactpersoon is beëindigd."))
+    contact.confirmed_on = timezone.localdate()
+    contact.confirmed_by = user
+    contact.save(update_fields=["confirmed_on", "confirmed_by"])
+    _log_contact(user, AccessAction.UPDATE, contact)
+    return contact
+
+
+# --- complex import (issue 5) -------------------------------------------------------------
+
+COMPLEX_COLUMNS = ("code", "name", "postcode", "house_number", "house_number_addition")
+REQUIRED_COMPLEX_COLUMNS = {"code", "postcode", "house_number"}
+
+
+@dataclass
+class ComplexImportResult:
+    complexes_created: int = 0
+    addresses_created: int = 0
+    duplicates: int = 0
+    errors: list = field(default_factory=list)
+
+
+def read_csv_rows(content: bytes) -> csv.DictReader:
+    """CSV in UTF-8 with or without BOM, `;` or `,` separated (whichever the header uses)."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError({"file": [_("Het bestand is geen UTF-8-tekst.")]}) from None
+    header = text.splitlines()[0] if text.strip() else ""
+    delimiter = ";" if header.count(";") >= header.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    columns = {(name or "").strip().lower() for name in reader.fieldnames or []}
+    missing = REQUIRED_COMPLEX_COLUMNS - columns
+    if missing:
+        message = _("Kolommen ontbreken: %(columns)s.") % {"columns": ", ".join(sorted(missing))}
+        raise ValidationError({"file": [message]})
+    return reader
+
+
+def _clean_complex_row(row: dict) -> dict:
+    from .postcodes import household_key, normalise_addition, normalise_house_number
+
+    row = {(key or "").strip().lower(): (value or "").strip() for key, value in row.items()}
+    errors, cleaned = {}, {}
+    code = row.get("code", "")
+    if not code or len(code) > 40:
+        errors["code"] = [_("Vul een code van hoogstens 40 tekens in.")]
+    cleaned["code"], cleaned["name"] = code, row.get("name", "")[:200]
+    for name, parser in (
+        ("postcode", normalise_postcode),
+        ("house_number", normalise_house_number),
+        ("house_number_addition", normalise_addition),
+    ):
+        try:
+            cleaned[name] = parser(row.get(name, ""))
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    cleaned["household_key"] = household_key(
+        cleaned["postcode"], cleaned["house_number"], cleaned["house_number_addition"]
+    )
+    return cleaned
+
+
+def import_complexes(user, content: bytes, organisation_id: int | None = None):
+    """Upload complexes and their addresses: valid rows are kept, every bad row is
+    reported with its line number; the valid rows are written in one transaction."""
+    from privacy import access_log, policy
+    from privacy.models import AccessAction
+
+    allowed = policy.corporation_ids(user)
+    if organisation_id is None and len(allowed) == 1:
+        organisation_id = next(iter(allowed))
+    if organisation_id not in allowed:
+        raise PermissionDenied(_("U kunt geen complexen importeren voor deze organisatie."))
+    result, valid = ComplexImportResult(), []
+    reader = read_csv_rows(content)
+    for row in reader:
+        try:
+            valid.append(_clean_complex_row(row))
+        except ValidationError as exc:
+            result.errors.append({"line": reader.line_num, "errors": exc.message_dict})
+    with transaction.atomic():
+        _store_complex_rows(organisation_id, valid, result)
+        access_log.record(
+            user,
+            AccessAction.CREATE,
+            "complex_import",
+            organisation_id=organisation_id,
+            reason=f"{result.addresses_created} adressen",
+        )
+    return result
+
+
+def _store_complex_rows(corporation_id: int, rows: list[dict], result) -> None:
+    codes = {row["code"] for row in rows}
+    complexes = {
+        c.code: c for c in Complex.objects.filter(corporation_id=corporation_id, code__in=codes)
+    }
+    for row in rows:
+        if row["code"] not in complexes:
+            complexes[row["code"]] = Complex.objects.create(
+                corporation_id=corporation_id, code=row["code"], name=row["name"]
+            )
+            result.complexes_created += 1
+    existing = set(
+        ComplexAddress.objects.filter(complex__in=complexes.values()).values_list(
+            "complex_id", "household_key"
+        )
+    )
+    new = {}
+    for row in rows:
+        key = (complexes[row["code"]].pk, row["household_key"])
+        if key in existing or key in new:
+            result.duplicates += 1
+            continue
+        new[key] = ComplexAddress(
+            complex=complexes[row["code"]],
+            postcode=row["postcode"],
+            house_number=row["house_number"],
+            house_number_addition=row["house_number_addition"],
+            household_key=row["household_key"],
+        )
+    ComplexAddress.objects.bulk_create(new.values())
+    result.addresses_created = len(new)

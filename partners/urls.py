@@ -1,5 +1,24 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "partners"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("afspraken/", views.agreement_list, name="agreements"),
+    path("afspraken/nieuw/", views.agreement_create, name="agreement_create"),
+    path("afspraken/<int:pk>/", views.agreement_detail, name="agreement"),
+    path("afspraken/<int:pk>/bewerken/", views.agreement_edit, name="agreement_edit"),
+    path("afspraken/<int:pk>/activeren/", views.agreement_activate, name="agreement_activate"),
+    path("afspraken/<int:pk>/laten-verlopen/", views.agreement_expire, name="agreement_expire"),
+    path("afspraken/<int:pk>/evaluatie/", views.agreement_review, name="agreement_review"),
+    path("contactpersonen/", views.contact_list, name="contacts"),
+    path("contactpersonen/nieuw/", views.contact_create, name="contact_create"),
+    path("contactpersonen/<int:pk>/bewerken/", views.contact_edit, name="contact_edit"),
+    path("contactpersonen/<int:pk>/beeindigen/", views.contact_end, name="contact_end"),
+    path("contactpersonen/<int:pk>/bevestigen/", views.contact_confirm, name="contact_confirm"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/export.csv", views.dashboard_export, name="dashboard_export"),
+    path("inzichten/", views.insights, name="insights"),
+    path("complexen/importeren/", views.complex_import, name="complex_import"),
+]

@@ -267,3 +267,122 @@ def own_reminders(user) -> QuerySet:
     if not getattr(user, "is_authenticated", False):
         return Reminder.objects.none()
     return Reminder.objects.filter(recipient=user)
+
+
+# --- partners: agreements, contact persons, dashboard, insights (issue 5) ----------------
+#
+# Agreements: coordinators see and edit those of their municipality; a corporation reads
+# its own; a team reads those of the municipality it works for.
+# Contact persons (personal data of professionals): coordinators see and manage all of
+# their municipality's. A corporation sees its own contacts plus the wijkteam contacts
+# of districts where it has complex addresses or has filed signals. A team sees its own
+# contacts plus every contact of the districts it serves. Partners see current contacts
+# only (not ended). Members of an organisation may confirm its contacts.
+# Dashboard: coordinators, aggregate figures only. Complex insights: corporation staff,
+# their own complexes.
+
+
+def team_municipality_ids(user) -> set[int]:
+    return {
+        m.organisation.municipality_id
+        for m in memberships_of(user)
+        if m.role in (Role.TEAM_MEMBER, Role.TRIAGE_LEAD) and m.organisation.municipality_id
+    }
+
+
+def can_view_agreements(user) -> bool:
+    return bool(coordinator_municipality_ids(user) or corporation_ids(user) or team_ids(user))
+
+
+def can_manage_agreements(user) -> bool:
+    return bool(coordinator_municipality_ids(user))
+
+
+def visible_agreements(user) -> QuerySet:
+    Agreement = apps.get_model("partners", "Agreement")
+    if not getattr(user, "is_authenticated", False):
+        return Agreement.objects.none()
+    return Agreement.objects.filter(
+        Q(municipality_id__in=coordinator_municipality_ids(user) | team_municipality_ids(user))
+        | Q(corporation_id__in=corporation_ids(user))
+    )
+
+
+def editable_agreements(user) -> QuerySet:
+    Agreement = apps.get_model("partners", "Agreement")
+    return Agreement.objects.filter(municipality_id__in=coordinator_municipality_ids(user))
+
+
+def can_view_contacts(user) -> bool:
+    return can_view_agreements(user)
+
+
+def can_manage_contacts(user) -> bool:
+    return bool(coordinator_municipality_ids(user))
+
+
+def manageable_contacts(user) -> QuerySet:
+    ContactPerson = apps.get_model("partners", "ContactPerson")
+    return ContactPerson.objects.filter(
+        district__municipality_id__in=coordinator_municipality_ids(user)
+    )
+
+
+def _corporation_district_ids(corporations: set[int]):
+    """Districts where the corporations have complex addresses or filed signals."""
+    from django.db.models import IntegerField
+    from django.db.models.functions import Cast, Substr
+
+    ComplexAddress = apps.get_model("partners", "ComplexAddress")
+    PostcodeArea = apps.get_model("partners", "PostcodeArea")
+    Signal = apps.get_model("signals", "Signal")
+    pc4s = (
+        ComplexAddress.objects.filter(complex__corporation_id__in=corporations)
+        .annotate(pc4=Cast(Substr("postcode", 1, 4), IntegerField()))
+        .values("pc4")
+    )
+    via_complexes = PostcodeArea.objects.filter(pc4__in=pc4s, district__isnull=False).values(
+        "district_id"
+    )
+    via_signals = Signal.objects.filter(
+        organisation_id__in=corporations, district__isnull=False
+    ).values("district_id")
+    return via_complexes, via_signals
+
+
+def visible_contacts(user) -> QuerySet:
+    ContactPerson = apps.get_model("partners", "ContactPerson")
+    if not getattr(user, "is_authenticated", False):
+        return ContactPerson.objects.none()
+    visible = Q(district__municipality_id__in=coordinator_municipality_ids(user))
+    partner = Q(organisation_id__in=corporation_ids(user) | team_ids(user))
+    if team_ids(user):
+        partner |= Q(district__team_id__in=team_ids(user))
+    corporations = corporation_ids(user)
+    if corporations:
+        via_complexes, via_signals = _corporation_district_ids(corporations)
+        partner |= Q(organisation__kind=OrganisationKind.WIJKTEAM) & (
+            Q(district_id__in=via_complexes) | Q(district_id__in=via_signals)
+        )
+    current = Q(ended_on__isnull=True) | Q(ended_on__gt=timezone.localdate())
+    return ContactPerson.objects.filter(visible | (partner & current))
+
+
+def can_confirm_contact(user, contact) -> bool:
+    return contact.district.municipality_id in coordinator_municipality_ids(
+        user
+    ) or contact.organisation_id in organisation_ids(user)
+
+
+def can_view_dashboard(user) -> bool:
+    return bool(coordinator_municipality_ids(user))
+
+
+def can_view_insights(user) -> bool:
+    return bool(corporation_ids(user))
+
+
+def visible_complexes(user) -> QuerySet:
+    """A corporation's own complexes: the only ones it gets insights for."""
+    Complex = apps.get_model("partners", "Complex")
+    return Complex.objects.filter(corporation_id__in=corporation_ids(user))

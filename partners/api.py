@@ -1,0 +1,98 @@
+"""API of agreements, contact persons and complex insights (DESIGN §5). Read-only;
+visibility comes from `privacy.policy` through the selectors."""
+
+from django.core.exceptions import PermissionDenied
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+
+from privacy import access_log, policy
+from privacy.models import AccessAction
+
+from . import selectors
+from .models import Agreement, Complex, ContactPerson
+from .serializers import AgreementSerializer, ComplexInsightSerializer, ContactSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Samenwerkingsafspraken",
+        description="Coordinators: their municipality's; corporations: their own; "
+        "teams: their municipality's.",
+    ),
+    retrieve=extend_schema(summary="Eén samenwerkingsafspraak"),
+)
+class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = AgreementSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Agreement.objects.none()
+        if not policy.can_view_agreements(self.request.user):
+            raise PermissionDenied
+        return selectors.agreements_for(self.request.user).order_by("pk")
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        ids = [row["id"] for row in response.data["results"]]
+        access_log.record(request.user, AccessAction.LIST, "agreement", object_ids=ids)
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        access_log.record(request.user, AccessAction.READ, "agreement", response.data["id"])
+        return response
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Vaste contactpersonen",
+        description="Coordinators: every contact of their municipality. Corporations: their "
+        "own and the wijkteam contacts of districts where they have complexes or signals. "
+        "Teams: their own and every contact of the districts they serve.",
+    ),
+    retrieve=extend_schema(summary="Eén vaste contactpersoon"),
+)
+class ContactViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ContactSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ContactPerson.objects.none()
+        if not policy.can_view_contacts(self.request.user):
+            raise PermissionDenied
+        return selectors.contacts_for(self.request.user).order_by("pk")
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        ids = [row["id"] for row in response.data["results"]]
+        access_log.record(request.user, AccessAction.LIST, "contact", object_ids=ids)
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        access_log.record(request.user, AccessAction.READ, "contact", response.data["id"])
+        return response
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Inzichten per complex",
+        description="Corporation staff, own complexes: households and the share known to a "
+        "wijkteam, rounded to 10 %; null and suppressed=true for complexes under 10 "
+        "households or when the known or unknown count is under 5.",
+    )
+)
+class ComplexInsightViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = ComplexInsightSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Complex.objects.none()
+        if not policy.can_view_insights(self.request.user):
+            raise PermissionDenied
+        return selectors.complexes_for(self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        rows = selectors.complex_insights_for(request.user, page)
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)

@@ -1,0 +1,158 @@
+"""Forms of the coordinator's side: agreements with terms per kind, reviews, contacts,
+the dashboard filter and the complex upload. Labels and messages in Dutch."""
+
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import OrganisationKind, SignalKind
+from .models import Agreement, ContactPerson, District, Organisation
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AgreementForm(forms.ModelForm):
+    """The agreement and, per signal kind, its triage and feedback terms."""
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "corporation",
+            "title",
+            "valid_from",
+            "valid_to",
+            "review_date",
+            "monthly_capacity",
+            "responsibilities",
+        ]
+        widgets = {"valid_from": DATE_WIDGET, "valid_to": DATE_WIDGET, "review_date": DATE_WIDGET}
+
+    def __init__(self, *args, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["corporation"].queryset = Organisation.objects.filter(
+            kind=OrganisationKind.CORPORATION, is_active=True
+        )
+        if editing:
+            # The parties of an agreement do not change; a new pair is a new agreement.
+            del self.fields["corporation"]
+        existing = {t.kind: t for t in self.instance.terms.all()} if self.instance.pk else {}
+        for kind, label in SignalKind.choices:
+            term = existing.get(kind)
+            self.fields[f"triage_days_{kind}"] = forms.IntegerField(
+                label=_("%(kind)s: termijn triage (werkdagen)") % {"kind": label},
+                min_value=1,
+                max_value=60,
+                initial=term.triage_days if term else 5,
+            )
+            self.fields[f"feedback_days_{kind}"] = forms.IntegerField(
+                label=_("%(kind)s: termijn terugkoppeling (werkdagen)") % {"kind": label},
+                min_value=1,
+                max_value=120,
+                initial=term.feedback_days if term else 10,
+            )
+            self.fields[f"responsibilities_{kind}"] = forms.CharField(
+                label=_("%(kind)s: wie doet wat") % {"kind": label},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                initial=term.responsibilities if term else "",
+            )
+
+    def kind_fields(self):
+        """Per kind its three bound fields, for a fieldset per kind in the template."""
+        return [
+            (
+                label,
+                [
+                    self[f"{name}_{kind}"]
+                    for name in ("triage_days", "feedback_days", "responsibilities")
+                ],
+            )
+            for kind, label in SignalKind.choices
+        ]
+
+    def main_fields(self):
+        return [self[name] for name in self.Meta.fields if name in self.fields]
+
+    def agreement_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+
+    def terms(self) -> dict:
+        return {
+            kind: {
+                "triage_days": self.cleaned_data[f"triage_days_{kind}"],
+                "feedback_days": self.cleaned_data[f"feedback_days_{kind}"],
+                "responsibilities": self.cleaned_data[f"responsibilities_{kind}"],
+            }
+            for kind in SignalKind.values
+        }
+
+
+class ReviewForm(forms.Form):
+    reviewed_on = forms.DateField(label=_("Geëvalueerd op"), widget=DATE_WIDGET)
+    next_review = forms.DateField(label=_("Volgende evaluatie"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewed_on"].initial = timezone.localdate()
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = ContactPerson
+        fields = ["organisation", "district", "name", "function", "email", "phone"]
+
+    def __init__(self, *args, municipality_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = District.objects.filter(
+            municipality_id__in=municipality_ids
+        )
+        self.fields["organisation"].queryset = Organisation.objects.filter(is_active=True)
+
+
+class EndContactForm(forms.Form):
+    ended_on = forms.DateField(label=_("Beëindigd op"), widget=DATE_WIDGET, required=False)
+
+
+class DashboardFilterForm(forms.Form):
+    municipality = forms.ModelChoiceField(label=_("Gemeente"), queryset=None, empty_label=None)
+    corporation = forms.ModelChoiceField(
+        label=_("Corporatie"),
+        queryset=Organisation.objects.filter(kind=OrganisationKind.CORPORATION),
+        required=False,
+        empty_label=_("Alle corporaties"),
+    )
+    team = forms.ModelChoiceField(
+        label=_("Wijkteam"),
+        queryset=Organisation.objects.filter(kind=OrganisationKind.WIJKTEAM),
+        required=False,
+        empty_label=_("Alle wijkteams"),
+    )
+    months = forms.IntegerField(
+        label=_("Aantal maanden"), min_value=1, max_value=36, initial=12, required=False
+    )
+
+    def __init__(self, *args, municipalities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities
+        self.fields["team"].queryset = Organisation.objects.filter(
+            kind=OrganisationKind.WIJKTEAM, municipality__in=municipalities
+        )
+
+    def month_range(self, today: date) -> tuple[date, date]:
+        from privacy.aggregates import add_months
+
+        months = self.cleaned_data.get("months") or 12
+        last = today.replace(day=1)
+        return add_months(last, -(months - 1)), last
+
+
+class ComplexImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV-bestand"),
+        help_text=_(
+            "Kolommen code;name;postcode;house_number;house_number_addition, gescheiden door "
+            "; of , (UTF-8)."
+        ),
+    )

@@ -1,0 +1,73 @@
+from rest_framework import serializers
+
+from .models import Agreement, AgreementTerm, ContactPerson, District, Organisation
+
+
+class OrganisationRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "name"]
+
+
+class DistrictRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = District
+        fields = ["id", "name"]
+
+
+class AgreementTermSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AgreementTerm
+        fields = ["kind", "triage_days", "feedback_days", "responsibilities"]
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    municipality = serializers.CharField(source="municipality.name")
+    corporation = OrganisationRefSerializer()
+    terms = AgreementTermSerializer(many=True)
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "id",
+            "title",
+            "municipality",
+            "corporation",
+            "status",
+            "valid_from",
+            "valid_to",
+            "review_date",
+            "last_reviewed_on",
+            "monthly_capacity",
+            "responsibilities",
+            "terms",
+        ]
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    organisation = OrganisationRefSerializer()
+    district = DistrictRefSerializer()
+
+    class Meta:
+        model = ContactPerson
+        fields = [
+            "id",
+            "organisation",
+            "district",
+            "name",
+            "function",
+            "email",
+            "phone",
+            "confirmed_on",
+            "ended_on",
+        ]
+
+
+class ComplexInsightSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    households = serializers.IntegerField()
+    known_share = serializers.CharField(
+        allow_null=True, help_text='Rounded to 10 %, e.g. "50%"; null when suppressed.'
+    )
+    suppressed = serializers.BooleanField()

@@ -1,0 +1,371 @@
+"""Web views of the coordinator's side and the corporation insights. Thin: parse, call a
+service or selector (which go through `privacy.policy`), render."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from privacy import access_log, policy
+from privacy.models import AccessAction
+
+from . import selectors, services
+from .choices import SignalKind
+from .forms import (
+    AgreementForm,
+    ComplexImportForm,
+    ContactForm,
+    DashboardFilterForm,
+    EndContactForm,
+    ReviewForm,
+)
+
+PAGE_SIZE = 50
+HIDDEN = "–"  # a suppressed figure
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def apply_errors(form, exc: ValidationError) -> None:
+    """Service errors next to their field; others at the top of the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("pagina"))
+
+
+# --- agreements ----------------------------------------------------------------------------
+
+
+@login_required
+def agreement_list(request):
+    _require(policy.can_view_agreements(request.user))
+    page = _page(request, selectors.agreements_for(request.user))
+    access_log.record_list(request.user, "agreement", page.object_list)
+    return render(
+        request,
+        "partners/agreement_list.html",
+        {"page": page, "can_manage": policy.can_manage_agreements(request.user)},
+    )
+
+
+@login_required
+def agreement_create(request):
+    _require(policy.can_manage_agreements(request.user))
+    municipality = selectors.dashboard_municipalities(request.user).first()
+    form = AgreementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement = services.create_agreement(
+                request.user, municipality, form.agreement_data(), form.terms()
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("De afspraak is opgeslagen als concept."))
+            return redirect("partners:agreement", pk=agreement.pk)
+    return render(
+        request, "partners/agreement_form.html", {"form": form, "municipality": municipality}
+    )
+
+
+@login_required
+def agreement_detail(request, pk: int):
+    agreement = selectors.agreement_for(request.user, pk)
+    access_log.record(request.user, AccessAction.READ, "agreement", agreement.pk)
+    can_manage = policy.editable_agreements(request.user).filter(pk=agreement.pk).exists()
+    return render(
+        request,
+        "partners/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "terms": sorted(agreement.terms.all(), key=lambda t: SignalKind.values.index(t.kind)),
+            "changes": agreement.changes.all(),
+            "can_manage": can_manage,
+            "review_form": ReviewForm(),
+        },
+    )
+
+
+@login_required
+def agreement_edit(request, pk: int):
+    agreement = selectors.editable_agreement_for(request.user, pk)
+    form = AgreementForm(request.POST or None, instance=agreement, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_agreement(request.user, agreement, form.agreement_data(), form.terms())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("De wijzigingen zijn opgeslagen."))
+            return redirect("partners:agreement", pk=agreement.pk)
+    return render(
+        request,
+        "partners/agreement_form.html",
+        {"form": form, "agreement": agreement, "municipality": agreement.municipality},
+    )
+
+
+def _lifecycle(request, pk: int, service, success: str):
+    agreement = selectors.editable_agreement_for(request.user, pk)
+    try:
+        service(request.user, agreement)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect("partners:agreement", pk=agreement.pk)
+
+
+@login_required
+@require_POST
+def agreement_activate(request, pk: int):
+    return _lifecycle(request, pk, services.activate_agreement, _("De afspraak is actief."))
+
+
+@login_required
+@require_POST
+def agreement_expire(request, pk: int):
+    return _lifecycle(request, pk, services.expire_agreement, _("De afspraak is verlopen."))
+
+
+@login_required
+def agreement_review(request, pk: int):
+    agreement = selectors.editable_agreement_for(request.user, pk)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_review(
+                request.user,
+                agreement,
+                form.cleaned_data["reviewed_on"],
+                form.cleaned_data["next_review"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("De evaluatie is vastgelegd."))
+            return redirect("partners:agreement", pk=agreement.pk)
+    return render(request, "partners/agreement_review.html", {"form": form, "agreement": agreement})
+
+
+# --- contact persons ---------------------------------------------------------------------------
+
+
+@login_required
+def contact_list(request):
+    _require(policy.can_view_contacts(request.user))
+    user = request.user
+    page = _page(request, selectors.contacts_for(user))
+    context = {"page": page, "can_manage": policy.can_manage_contacts(user)}
+    shown = list(page.object_list)
+    if context["can_manage"]:
+        context["unconfirmed"] = list(selectors.unconfirmed_contacts(user))
+        context["missing"] = selectors.missing_contacts(user)
+        shown += context["unconfirmed"]
+    context["own_organisations"] = policy.organisation_ids(user)
+    context["coordinated"] = policy.coordinator_municipality_ids(user)
+    access_log.record_list(user, "contact", {c.pk: c for c in shown}.values())
+    return render(request, "partners/contact_list.html", context)
+
+
+@login_required
+def contact_create(request):
+    _require(policy.can_manage_contacts(request.user))
+    municipality_ids = policy.coordinator_municipality_ids(request.user)
+    form = ContactForm(request.POST or None, municipality_ids=municipality_ids)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.CONTACT_FIELDS}
+        services.create_contact(request.user, data)
+        messages.success(request, _("De contactpersoon is toegevoegd."))
+        return redirect("partners:contacts")
+    return render(request, "partners/contact_form.html", {"form": form})
+
+
+@login_required
+def contact_edit(request, pk: int):
+    contact = selectors.manageable_contact_for(request.user, pk)
+    access_log.record(request.user, AccessAction.READ, "contact", contact.pk)
+    municipality_ids = policy.coordinator_municipality_ids(request.user)
+    form = ContactForm(request.POST or None, instance=contact, municipality_ids=municipality_ids)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.CONTACT_FIELDS}
+        services.update_contact(request.user, contact, data)
+        messages.success(request, _("De contactpersoon is gewijzigd."))
+        return redirect("partners:contacts")
+    return render(
+        request,
+        "partners/contact_form.html",
+        {"form": form, "contact": contact, "end_form": EndContactForm()},
+    )
+
+
+@login_required
+@require_POST
+def contact_end(request, pk: int):
+    contact = selectors.manageable_contact_for(request.user, pk)
+    form = EndContactForm(request.POST)
+    if form.is_valid():
+        services.end_contact(request.user, contact, form.cleaned_data["ended_on"])
+        messages.success(request, _("De contactpersoon is beëindigd."))
+    else:
+        messages.error(request, _("Vul een geldige datum in."))
+    return redirect("partners:contacts")
+
+
+@login_required
+@require_POST
+def contact_confirm(request, pk: int):
+    contact = selectors.visible_contact_for(request.user, pk)
+    try:
+        services.confirm_contact(request.user, contact)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Bevestigd: %(name)s is nog juist.") % {"name": contact.name})
+    return redirect("partners:contacts")
+
+
+# --- dashboard -------------------------------------------------------------------------------
+
+
+def _dashboard_figures(request):
+    _require(policy.can_view_dashboard(request.user))
+    municipalities = selectors.dashboard_municipalities(request.user)
+    data = request.GET.copy()
+    data.setdefault("municipality", str(municipalities.first().pk))
+    form = DashboardFilterForm(data, municipalities=municipalities)
+    if not form.is_valid():
+        return form, []
+    first, last = form.month_range(timezone.localdate())
+    corporation, team = form.cleaned_data["corporation"], form.cleaned_data["team"]
+    figures = selectors.dashboard_for(
+        request.user,
+        form.cleaned_data["municipality"].pk,
+        first,
+        last,
+        corporation_id=corporation.pk if corporation else None,
+        team_id=team.pk if team else None,
+    )
+    return form, figures
+
+
+def chart_bars(figures) -> list[dict]:
+    """Bars of the inline SVG chart, oldest month first; suppressed months get no bar."""
+    shown = [f.total for f in figures if f.total is not None]
+    top = max(shown) if shown else 1
+    bars = []
+    for index, figure in enumerate(reversed(figures)):
+        height = round(160 * figure.total / top) if figure.total is not None else 0
+        bars.append({"x": 40 + index * 44, "y": 180 - height, "height": height, "figure": figure})
+    return bars
+
+
+@login_required
+def dashboard(request):
+    form, figures = _dashboard_figures(request)
+    kinds = SignalKind.choices
+    rows = [
+        {"figure": f, "kinds": [f.per_kind.get(kind) for kind, _label in kinds]} for f in figures
+    ]
+    return render(
+        request,
+        "partners/dashboard.html",
+        {
+            "form": form,
+            "rows": rows,
+            "kinds": kinds,
+            "bars": chart_bars(figures),
+            "chart_width": 60 + 44 * len(figures),
+        },
+    )
+
+
+def _shown(value, suffix=""):
+    return HIDDEN if value is None else f"{value}{suffix}"
+
+
+DASHBOARD_HEADER = [
+    gettext_lazy("Maand"),
+    *[label for _kind, label in SignalKind.choices],
+    gettext_lazy("Totaal"),
+    gettext_lazy("Getrieerd binnen termijn"),
+    gettext_lazy("Teruggekoppeld binnen termijn"),
+    gettext_lazy("Mediaan werkdagen tot triage"),
+    gettext_lazy("Open"),
+    gettext_lazy("Over termijn"),
+    gettext_lazy("Capaciteit afgesproken"),
+    gettext_lazy("Capaciteit gebruikt"),
+]
+
+
+@login_required
+def dashboard_export(request):
+    form, figures = _dashboard_figures(request)
+    if not form.is_valid():
+        return HttpResponse(_("Ongeldig filter."), status=400)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="dashboard.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([str(h) for h in DASHBOARD_HEADER])
+    for f in figures:
+        median = None if f.median_triage_days is None else f"{f.median_triage_days:g}"
+        writer.writerow(
+            [
+                f.month.strftime("%m-%Y"),
+                *[_shown(f.per_kind.get(kind)) for kind in SignalKind.values],
+                _shown(f.total),
+                _shown(f.triaged_in_term, "%"),
+                _shown(f.feedback_in_term, "%"),
+                _shown(median),
+                _shown(f.open),
+                _shown(f.overdue),
+                _shown(f.capacity_agreed),
+                _shown(f.capacity_used, "%"),
+            ]
+        )
+    return response
+
+
+# --- corporation insights and complex upload ---------------------------------------------------
+
+
+@login_required
+def insights(request):
+    _require(policy.can_view_insights(request.user))
+    return render(
+        request,
+        "partners/insights.html",
+        {"complexes": selectors.complex_insights_for(request.user)},
+    )
+
+
+@login_required
+def complex_import(request):
+    _require(policy.can_view_insights(request.user))
+    form = ComplexImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.import_complexes(request.user, form.cleaned_data["file"].read())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+    return render(request, "partners/complex_import.html", {"form": form, "result": result})
