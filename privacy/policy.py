@@ -157,3 +157,15 @@ def is_coordinator(user) -> bool:
 
 def is_privacy_officer(user) -> bool:
     return has_role(user, Role.PRIVACY_OFFICER)
+
+
+# --- security: API tokens ---------------------------------------------------------------
+
+
+def visible_api_tokens(user) -> QuerySet:
+    """Every user sees and manages only their own API tokens (admins included)."""
+    from .models import ApiToken
+
+    if not user.is_authenticated:
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user=user)
