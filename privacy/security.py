@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django_otp import user_has_device
+from drf_spectacular.authentication import SessionScheme
 from rest_framework.authentication import SessionAuthentication
 
 
@@ -51,6 +52,12 @@ class VerifiedSessionAuthentication(SessionAuthentication):
         if result is not None and needs_second_factor(result[0]):
             return None
         return result
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """Documents VerifiedSessionAuthentication as the cookie session it is."""
+
+    target_class = "privacy.security.VerifiedSessionAuthentication"
 
 
 def client_ip(request) -> str | None:

@@ -14,6 +14,7 @@ api_patterns = [
     path("", include("cases.api_urls")),
     path("", include("partners.api_urls")),
     path("", include("privacy.api_urls")),
+    path("", include("privacy.account_api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
