@@ -26,7 +26,7 @@ from .account_forms import ApiTokenForm, EnrolmentCodeForm, OtpCodeForm
 from .account_selectors import api_tokens_of, two_factor_status
 
 BACKUP_CODES_SESSION_KEY = "account_new_backup_codes"
-NEW_TOKEN_SESSION_KEY = "account_new_api_token"
+NEW_TOKEN_SESSION_KEY = "account_new_api_token"  # noqa: S105 - a session key name
 
 
 def _next_url(request, default: str = "home") -> str:
