@@ -386,3 +386,15 @@ def visible_complexes(user) -> QuerySet:
     """A corporation's own complexes: the only ones it gets insights for."""
     Complex = apps.get_model("partners", "Complex")
     return Complex.objects.filter(corporation_id__in=corporation_ids(user))
+
+
+# --- security: API tokens ---------------------------------------------------------------
+
+
+def visible_api_tokens(user) -> QuerySet:
+    """Every user sees and manages only their own API tokens (admins included)."""
+    from .models import ApiToken
+
+    if not user.is_authenticated:
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user=user)

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
+from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +70,11 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "guardian",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "partners",
     "signals.apps.SignalsConfig",
     "cases",
@@ -77,16 +83,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "privacy.security.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "privacy.middleware.RequestIdMiddleware",
+    # Last, so it sees the lockout raised by the authentication backend.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "wijkportaal.urls"
@@ -105,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "partners.context_processors.memberships",
                 "cases.context_processors.unread_notifications",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -129,6 +141,8 @@ if not USING_POSTGRES:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # Axes first: it refuses a locked-out username+address before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -187,7 +201,40 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# --- Security: two-factor sign-in, brute-force lockout, CSP, API throttling ---------------
+# With REQUIRE_2FA every signed-in user must confirm a TOTP device (or use a backup code)
+# before any other page; the demo world (`make run`, development) runs without it.
 REQUIRE_2FA = env_bool("REQUIRE_2FA", PRODUCTION)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Wijkportaal")
+TWO_FACTOR_BACKUP_CODES = 10
+
+# django-axes: lock a username on one address after AXES_FAILURE_LIMIT failed sign-ins for
+# AXES_COOLOFF_MINUTES; the admin unlocks under "Axes" (or `manage.py axes_reset`).
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "privacy.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "privacy.security.client_ip"
+# Number of trusted reverse proxies in front of the app that append to X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0)
+
+# Content-Security-Policy (django-csp 4): no inline code without the per-request nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", csp_constants.NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+    }
+}
 
 # E-mail, configured by one URL: smtp://user:pass@host:587?tls=1, console://, locmem://.
 EMAIL_URL = env("EMAIL_URL", "console://")
@@ -245,7 +292,7 @@ CELERY_TASK_IGNORE_RESULT = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "privacy.authentication.HashedTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "privacy.security.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "wijkportaal.api.Pagination",
@@ -257,6 +304,15 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "EXCEPTION_HANDLER": "wijkportaal.api.exception_handler",
+    # Per process (local-memory cache); an empty THROTTLE_* value switches that limit off.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("THROTTLE_ANON", "120/minute") or None,
+        "user": env("THROTTLE_USER", "3000/minute") or None,
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Wijkportaal API",
@@ -268,10 +324,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI's inline bootstrap script carries the CSP nonce (templates/drf_spectacular).
 }
 
 # Domain settings.
 API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 365)
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
 DEFAULT_TRIAGE_DAYS = env_int("DEFAULT_TRIAGE_DAYS", 5)
 DEFAULT_FEEDBACK_DAYS = env_int("DEFAULT_FEEDBACK_DAYS", 10)
 WORKDAY_END_HOUR = env_int("WORKDAY_END_HOUR", 17)

@@ -14,6 +14,7 @@ api_patterns = [
     path("", include("cases.api_urls")),
     path("", include("partners.api_urls")),
     path("", include("privacy.api_urls")),
+    path("", include("privacy.account_api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -27,6 +28,7 @@ urlpatterns = [
         name="login",
     ),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("privacy.account_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
     path("signalen/", include("signals.urls")),

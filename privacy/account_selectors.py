@@ -1,0 +1,19 @@
+"""Reads for the account pages: a user's own API tokens and second-factor devices."""
+
+from django_otp import devices_for_user
+from django_otp.plugins.otp_static.models import StaticToken
+
+from . import policy
+
+
+def api_tokens_of(user):
+    """The user's own tokens, newest first (revoked and expired ones included)."""
+    return policy.visible_api_tokens(user).order_by("-created_at", "-pk")
+
+
+def two_factor_status(user) -> dict:
+    devices = list(devices_for_user(user, confirmed=True))
+    return {
+        "enrolled": any(device.name != "Reservecodes" for device in devices),
+        "backup_codes_left": StaticToken.objects.filter(device__user=user).count(),
+    }
