@@ -157,3 +157,18 @@ def is_coordinator(user) -> bool:
 
 def is_privacy_officer(user) -> bool:
     return has_role(user, Role.PRIVACY_OFFICER)
+
+
+# --- signals: lists and imports (issue 3) ----------------------------------------------
+
+
+def can_list_signals(user) -> bool:
+    """Signal lists are for corporation staff (their filings) and team members (their
+    team's signals); municipality roles and administrators have no signal list."""
+    return bool(corporation_ids(user) or team_ids(user))
+
+
+def visible_signal_imports(user) -> QuerySet:
+    """CSV imports of the corporations the user works for."""
+    SignalImport = apps.get_model("signals", "SignalImport")
+    return SignalImport.objects.filter(organisation_id__in=corporation_ids(user))
