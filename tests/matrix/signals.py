@@ -21,7 +21,7 @@ SIGNAL_DATA = {
     "description": "Geluidsoverlast in de nacht.",
     "urgency": "normal",
 }
-CSV = "kind;postcode;house_number;description\nnuisance;1012 AB;8;Overlast\n".encode()
+CSV = b"kind;postcode;house_number;description\nnuisance;1012 AB;8;Overlast\n"
 
 
 def setup(world: dict) -> None:
