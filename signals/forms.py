@@ -44,6 +44,7 @@ class SignalForm(forms.Form):
         label=_("Urgentie"),
         choices=Urgency.choices,
         initial=Urgency.NORMAL,
+        required=False,
         widget=forms.RadioSelect,
     )
     resident_informed = forms.BooleanField(
