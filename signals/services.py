@@ -23,7 +23,7 @@ from partners.postcodes import (
 )
 from partners.services import Route, route
 from privacy import access_log, policy
-from privacy.grants import grant_signal_access
+from privacy.grants import grant_signal_access, grant_signal_access_in_bulk
 from privacy.models import AccessAction
 
 from . import csv_io
@@ -233,9 +233,17 @@ def filing_organisation(user, organisation_id: int | None = None) -> Organisatio
 
 
 def build_signal(
-    cleaned: dict, organisation: Organisation, user, routing: Route, terms: Terms, now
+    cleaned: dict,
+    organisation: Organisation,
+    user,
+    routing: Route,
+    terms: Terms,
+    now,
+    due: tuple[date, date] | None = None,
 ) -> Signal:
-    triage_deadline, feedback_deadline = deadlines(now, terms.triage_days, terms.feedback_days)
+    triage_deadline, feedback_deadline = due or deadlines(
+        now, terms.triage_days, terms.feedback_days
+    )
     return Signal(
         **cleaned,
         household_key=household_key(
@@ -443,14 +451,18 @@ def _clean_import_row(context: _ImportContext, data: dict) -> tuple[dict, Route]
 def _store_batch(context: _ImportContext, rows) -> list[Signal]:
     now = timezone.now()
     references = next_references("SIG", timezone.localdate(now).year, len(rows))
-    signals = []
+    signals, due = [], {}
     for (cleaned, routing), reference in zip(rows, references, strict=True):
         terms = context.terms_for(routing, cleaned["kind"], now.date())
-        signal = build_signal(cleaned, context.organisation, context.user, routing, terms, now)
+        if terms not in due:
+            due[terms] = deadlines(now, terms.triage_days, terms.feedback_days)
+        signal = build_signal(
+            cleaned, context.organisation, context.user, routing, terms, now, due[terms]
+        )
         signal.reference = reference
         signals.append(signal)
     Signal.objects.bulk_create(signals)
-    grant_signal_access(signals)
+    grant_signal_access_in_bulk(signals)
     mark_multiple(signals)
     access_log.record(
         context.user,
