@@ -524,13 +524,20 @@ def run_signal_import(import_id) -> SignalImport:
         duplicates=signal_import.duplicates,
         errors=list(signal_import.errors),
     )
-    result = import_signal_rows(
-        signal_import.user,
-        signal_import.organisation,
-        rows,
-        skip=signal_import.processed_rows,
-        on_batch=lambda r: save_progress(_merged(resumed, r)),
-    )
+    try:
+        result = import_signal_rows(
+            signal_import.user,
+            signal_import.organisation,
+            rows,
+            skip=signal_import.processed_rows,
+            on_batch=lambda r: save_progress(_merged(resumed, r)),
+        )
+    except Exception:
+        # Committed batches stay; the page stops waiting and says where it stopped.
+        SignalImport.objects.filter(pk=import_id).update(
+            status=ImportStatus.FAILED, finished_at=timezone.now()
+        )
+        raise
     save_progress(_merged(resumed, result))
     SignalImport.objects.filter(pk=import_id).update(
         status=ImportStatus.DONE, finished_at=timezone.now(), content="", total_rows=len(rows)

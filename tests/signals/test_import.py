@@ -255,3 +255,47 @@ def _upload(name: str, content: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type="text/csv")
+
+
+def test_upload_queues_the_celery_task_after_commit(client_for, django_capture_on_commit_callbacks):
+    from wijkportaal.celery import app
+
+    content = semicolon_file(ARREARS_ROW.format(n=1), ARREARS_ROW.format(n=2))
+    with django_capture_on_commit_callbacks() as callbacks:
+        client_for("anna").post("/signalen/importeren/", {"file": _upload("a.csv", content)})
+    assert len(callbacks) == 1
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        callbacks[0]()
+    finally:
+        app.conf.task_always_eager = eager
+    signal_import = SignalImport.objects.get()
+    assert (signal_import.status, signal_import.created) == (ImportStatus.DONE, 2)
+
+
+def test_a_failing_import_is_marked_failed_and_keeps_committed_batches(user, demo, monkeypatch):
+    monkeypatch.setattr(services, "IMPORT_BATCH_SIZE", 2)
+    content = semicolon_file(*(ARREARS_ROW.format(n=n) for n in range(1, 6)))
+    signal_import = SignalImport.objects.create(
+        organisation=demo["organisations"]["Woonstichting De Linde"],
+        user=user("anna"),
+        filename="x.csv",
+        content=content.decode("utf-8-sig"),
+        total_rows=5,
+    )
+    real_store = services._store_batch
+    calls = []
+
+    def store_then_fail(context, rows):
+        calls.append(len(rows))
+        if len(calls) == 2:
+            raise RuntimeError("database went away")
+        return real_store(context, rows)
+
+    monkeypatch.setattr(services, "_store_batch", store_then_fail)
+    with pytest.raises(RuntimeError):
+        run_signal_import(signal_import.pk)
+    signal_import.refresh_from_db()
+    assert (signal_import.status, signal_import.processed_rows) == (ImportStatus.FAILED, 2)
+    assert Signal.objects.count() == 2
