@@ -6,6 +6,7 @@ of signals writes the direct foreign-key rows in one `bulk_create` instead."""
 from functools import cache
 
 from django.contrib.auth.models import Permission
+from django.db import connection
 
 from .models import CaseGroupObjectPermission, SignalGroupObjectPermission
 
@@ -54,3 +55,33 @@ def grant_case_access(case) -> None:
         ],
         ignore_conflicts=True,
     )
+
+
+# --- signals: bulk grants for imports (issue 3) ------------------------------------------
+
+
+def grant_signal_access_in_bulk(signals) -> None:
+    """The same grants as `grant_signal_access`, for thousands of signals at once: on
+    PostgreSQL one INSERT … SELECT FROM unnest(...) instead of building a model instance
+    per row, which is most of the cost of a large CSV import."""
+    if connection.vendor != "postgresql":
+        grant_signal_access(signals)
+        return
+    view = permission_id("signals", "view_signal")
+    triage = permission_id("signals", "triage_signal")
+    rows = set()
+    for signal in signals:
+        rows.add((signal.organisation.group_id, view, str(signal.pk)))
+        rows.add((signal.team.group_id, view, str(signal.pk)))
+        rows.add((signal.team.group_id, triage, str(signal.pk)))
+    if not rows:
+        return
+    groups, permissions, objects = (list(column) for column in zip(*rows, strict=True))
+    table = SignalGroupObjectPermission._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (group_id, permission_id, content_object_id) "  # noqa: S608 - table name from model meta
+            "SELECT * FROM unnest(%s::integer[], %s::integer[], %s::uuid[]) "
+            "ON CONFLICT DO NOTHING",
+            [groups, permissions, objects],
+        )

@@ -398,3 +398,18 @@ def visible_api_tokens(user) -> QuerySet:
     if not user.is_authenticated:
         return ApiToken.objects.none()
     return ApiToken.objects.filter(user=user)
+
+
+# --- signals: lists and imports (issue 3) ----------------------------------------------
+
+
+def can_list_signals(user) -> bool:
+    """Signal lists are for corporation staff (their filings) and team members (their
+    team's signals); municipality roles and administrators have no signal list."""
+    return bool(corporation_ids(user) or team_ids(user))
+
+
+def visible_signal_imports(user) -> QuerySet:
+    """CSV imports of the corporations the user works for."""
+    SignalImport = apps.get_model("signals", "SignalImport")
+    return SignalImport.objects.filter(organisation_id__in=corporation_ids(user))

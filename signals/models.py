@@ -166,3 +166,59 @@ class ReferenceCounter(models.Model):
 
     def __str__(self):
         return f"{self.prefix}-{self.year}: {self.last_number}"
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("In de wachtrij")
+    RUNNING = "running", _("Bezig")
+    DONE = "done", _("Klaar")
+    FAILED = "failed", _("Mislukt")
+
+
+class SignalImport(models.Model):
+    """One uploaded CSV file, processed in the background so progress can be shown.
+
+    The file's text is kept only until it has been processed; the outcome (counts and the
+    errors per line) stays for the report."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisatie"), on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("geüpload door"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    filename = models.CharField(_("bestandsnaam"), max_length=255)
+    content = models.TextField(_("inhoud"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
+    total_rows = models.PositiveIntegerField(_("aantal regels"), default=0)
+    processed_rows = models.PositiveIntegerField(_("verwerkte regels"), default=0)
+    created = models.PositiveIntegerField(_("gemeld"), default=0)
+    duplicates = models.PositiveIntegerField(_("al eerder gemeld"), default=0)
+    errors = models.JSONField(_("fouten"), default=list, blank=True)
+    uploaded_at = models.DateTimeField(_("geüpload op"), auto_now_add=True)
+    started_at = models.DateTimeField(_("gestart op"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import van signalen")
+        verbose_name_plural = _("imports van signalen")
+        ordering = ["-uploaded_at"]
+        indexes = [models.Index(fields=["organisation", "-uploaded_at"], name="import_org")]
+
+    def __str__(self):
+        return self.filename
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors)

@@ -1,5 +1,6 @@
 """Writes of the signals domain: one transactional function per use case."""
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -18,17 +19,20 @@ from partners.postcodes import (
     normalise_addition,
     normalise_house_number,
     normalise_postcode,
+    pc4_of,
 )
 from partners.services import Route, route
 from privacy import access_log, policy
-from privacy.grants import grant_signal_access
+from privacy.grants import grant_signal_access, grant_signal_access_in_bulk
 from privacy.models import AccessAction
 
+from . import csv_io
 from .deadlines import deadlines
-from .models import ReferenceCounter, Signal, SignalStatus, Urgency
+from .models import ImportStatus, ReferenceCounter, Signal, SignalImport, SignalStatus, Urgency
 
 DESCRIPTION_MAX = 5000
 ARREARS_MAX = Decimal("1000000")
+IMPORT_BATCH_SIZE = 500
 TRUE_WORDS = {"true", "1", "ja", "j", "yes", "y", "waar", "on"}
 FALSE_WORDS = {"false", "0", "nee", "n", "no", "onwaar", "off", ""}
 
@@ -229,9 +233,17 @@ def filing_organisation(user, organisation_id: int | None = None) -> Organisatio
 
 
 def build_signal(
-    cleaned: dict, organisation: Organisation, user, routing: Route, terms: Terms, now
+    cleaned: dict,
+    organisation: Organisation,
+    user,
+    routing: Route,
+    terms: Terms,
+    now,
+    due: tuple[date, date] | None = None,
 ) -> Signal:
-    triage_deadline, feedback_deadline = deadlines(now, terms.triage_days, terms.feedback_days)
+    triage_deadline, feedback_deadline = due or deadlines(
+        now, terms.triage_days, terms.feedback_days
+    )
     return Signal(
         **cleaned,
         household_key=household_key(
@@ -322,3 +334,222 @@ def _store_signal(user, organisation, cleaned, routing) -> Signal:
         organisation_id=organisation.pk,
     )
     return signal
+
+
+# --- CSV import -------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    duplicates: int = 0
+    processed: int = 0
+    errors: list = dataclasses.field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"created": self.created, "duplicates": self.duplicates, "errors": self.errors}
+
+
+@dataclass
+class _ImportContext:
+    """What stays the same over one import: who files, and caches of routes and terms so
+    10 000 rows do not cost 20 000 lookups."""
+
+    user: object
+    organisation: Organisation
+    routes: dict = dataclasses.field(default_factory=dict)
+    terms: dict = dataclasses.field(default_factory=dict)
+    seen_references: set = dataclasses.field(default_factory=set)
+
+    def route(self, postcode: str) -> Route:
+        pc4 = pc4_of(postcode)
+        if pc4 not in self.routes:
+            try:
+                self.routes[pc4] = route(postcode)
+            except ValidationError:
+                self.routes[pc4] = None
+        if self.routes[pc4] is None:
+            route(postcode)  # raises with the message naming this postcode
+        return self.routes[pc4]
+
+    def terms_for(self, routing: Route, kind: str, on: date) -> Terms:
+        key = (routing.municipality.pk, kind)
+        if key not in self.terms:
+            self.terms[key] = agreed_terms(self.organisation.pk, routing.municipality.pk, kind, on)
+        return self.terms[key]
+
+
+def import_signal_rows(user, organisation, rows, *, skip: int = 0, on_batch=None) -> ImportResult:
+    """File the valid rows of an import and report each bad row by line number.
+
+    Rows go in batches of IMPORT_BATCH_SIZE, each in its own transaction, so progress is
+    visible and a failure keeps the batches before it. `on_batch(result)` runs inside each
+    batch's transaction (progress is stored together with the signals it counts), and
+    `skip` resumes after the rows a previous run already committed."""
+    context = _ImportContext(user, organisation)
+    result = ImportResult(processed=skip)
+    for start in range(skip, len(rows), IMPORT_BATCH_SIZE):
+        batch = rows[start : start + IMPORT_BATCH_SIZE]
+        with transaction.atomic():
+            _import_batch(context, batch, result)
+            result.processed += len(batch)
+            if on_batch:
+                on_batch(result)
+    return result
+
+
+def _import_batch(context: _ImportContext, batch, result: ImportResult) -> None:
+    valid = []
+    for line, data in batch:
+        try:
+            cleaned, routing = _clean_import_row(context, data)
+        except ValidationError as exc:
+            result.errors.append({"line": line, "errors": exc.message_dict})
+            continue
+        reference = cleaned["external_reference"]
+        if reference and reference in context.seen_references:
+            result.duplicates += 1
+            continue
+        if reference:
+            context.seen_references.add(reference)
+        valid.append((cleaned, routing))
+    references = [c["external_reference"] for c, _r in valid if c["external_reference"]]
+    known = set(
+        Signal.objects.filter(
+            organisation=context.organisation, external_reference__in=references
+        ).values_list("external_reference", flat=True)
+    )
+    new = [(c, r) for c, r in valid if c["external_reference"] not in known]
+    result.duplicates += len(valid) - len(new)
+    if not new:
+        return
+    try:
+        with transaction.atomic():
+            result.created += len(_store_batch(context, new))
+    except IntegrityError:
+        # Another upload filed some of these external references meanwhile: row by row.
+        for cleaned, routing in new:
+            try:
+                with transaction.atomic():
+                    _store_signal(context.user, context.organisation, cleaned, routing)
+                result.created += 1
+            except IntegrityError:
+                result.duplicates += 1
+
+
+def _clean_import_row(context: _ImportContext, data: dict) -> tuple[dict, Route]:
+    extra = csv_io.extra_columns_error(data)
+    if extra:
+        raise ValidationError(extra)
+    cleaned = clean_signal_input(data)
+    try:
+        return cleaned, context.route(cleaned["postcode"])
+    except ValidationError as exc:
+        raise ValidationError({"postcode": exc.messages}) from None
+
+
+def _store_batch(context: _ImportContext, rows) -> list[Signal]:
+    now = timezone.now()
+    references = next_references("SIG", timezone.localdate(now).year, len(rows))
+    signals, due = [], {}
+    for (cleaned, routing), reference in zip(rows, references, strict=True):
+        terms = context.terms_for(routing, cleaned["kind"], now.date())
+        if terms not in due:
+            due[terms] = deadlines(now, terms.triage_days, terms.feedback_days)
+        signal = build_signal(
+            cleaned, context.organisation, context.user, routing, terms, now, due[terms]
+        )
+        signal.reference = reference
+        signals.append(signal)
+    Signal.objects.bulk_create(signals)
+    grant_signal_access_in_bulk(signals)
+    mark_multiple(signals)
+    access_log.record(
+        context.user,
+        AccessAction.CREATE,
+        "signal",
+        object_ids=[signal.pk for signal in signals],
+        organisation_id=context.organisation.pk,
+    )
+    return signals
+
+
+def import_signals(user, raw: bytes, organisation_id: int | None = None) -> ImportResult:
+    """Synchronous import (API): the whole file in one request."""
+    organisation = filing_organisation(user, organisation_id)
+    rows = csv_io.read_rows(csv_io.decode(raw))
+    return import_signal_rows(user, organisation, rows)
+
+
+def start_signal_import(user, raw: bytes, filename: str, organisation_id=None) -> SignalImport:
+    """Store an uploaded file and queue its processing. The header is checked now, so a
+    wrong file is refused at once; the rows are filed by `run_signal_import`."""
+    from .tasks import run_signal_import_task
+
+    organisation = filing_organisation(user, organisation_id)
+    text = csv_io.decode(raw)
+    rows = csv_io.read_rows(text)
+    signal_import = SignalImport.objects.create(
+        organisation=organisation,
+        user=user,
+        filename=filename[:255],
+        content=text,
+        total_rows=len(rows),
+    )
+    transaction.on_commit(lambda: run_signal_import_task.delay(str(signal_import.pk)))
+    return signal_import
+
+
+def run_signal_import(import_id) -> SignalImport:
+    """Process a stored upload. Idempotent: a finished import is left alone, and a rerun
+    after a crash resumes after the last committed batch."""
+    signal_import = SignalImport.objects.select_related("organisation", "user").get(pk=import_id)
+    if signal_import.is_finished:
+        return signal_import
+    SignalImport.objects.filter(pk=import_id).update(
+        status=ImportStatus.RUNNING, started_at=signal_import.started_at or timezone.now()
+    )
+    rows = csv_io.read_rows(signal_import.content)
+
+    def save_progress(result: ImportResult) -> None:
+        SignalImport.objects.filter(pk=import_id).update(
+            processed_rows=result.processed,
+            created=result.created,
+            duplicates=result.duplicates,
+            errors=result.errors,
+        )
+
+    resumed = ImportResult(
+        created=signal_import.created,
+        duplicates=signal_import.duplicates,
+        errors=list(signal_import.errors),
+    )
+    try:
+        result = import_signal_rows(
+            signal_import.user,
+            signal_import.organisation,
+            rows,
+            skip=signal_import.processed_rows,
+            on_batch=lambda r: save_progress(_merged(resumed, r)),
+        )
+    except Exception:
+        # Committed batches stay; the page stops waiting and says where it stopped.
+        SignalImport.objects.filter(pk=import_id).update(
+            status=ImportStatus.FAILED, finished_at=timezone.now()
+        )
+        raise
+    save_progress(_merged(resumed, result))
+    SignalImport.objects.filter(pk=import_id).update(
+        status=ImportStatus.DONE, finished_at=timezone.now(), content="", total_rows=len(rows)
+    )
+    signal_import.refresh_from_db()
+    return signal_import
+
+
+def _merged(before: ImportResult, now: ImportResult) -> ImportResult:
+    return ImportResult(
+        created=before.created + now.created,
+        duplicates=before.duplicates + now.duplicates,
+        processed=now.processed,
+        errors=before.errors + now.errors,
+    )

@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "signals"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.signal_list, name="list"),
+    path("nieuw/", views.signal_new, name="new"),
+    path("importeren/", views.import_upload, name="import"),
+    path("importeren/sjabloon.csv", views.import_template, name="import_template"),
+    path("importeren/<uuid:pk>/", views.import_detail, name="import_detail"),
+    path("importeren/<uuid:pk>/fouten.csv", views.import_errors, name="import_errors"),
+    path("<uuid:pk>/", views.signal_detail, name="detail"),
+]

@@ -1,0 +1,101 @@
+"""Signals API: file, list, read and import. Triage actions live in the cases app."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+
+from partners.choices import SignalKind
+from privacy import policy
+
+from . import selectors, services
+from .models import SignalStatus
+from .serializers import (
+    INPUT_FIELDS,
+    SIGNAL_SCHEMA,
+    DuplicateSerializer,
+    ImportResultSerializer,
+    ImportUploadSerializer,
+    SignalFilterSerializer,
+    SignalInputSerializer,
+    SignalSerializer,
+)
+
+UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Signals the user may see",
+        parameters=[
+            OpenApiParameter("status", str, enum=SignalStatus.values),
+            OpenApiParameter("kind", str, enum=SignalKind.values),
+        ],
+        responses=SIGNAL_SCHEMA,
+    ),
+    retrieve=extend_schema(summary="One signal (404 when not visible)", responses=SIGNAL_SCHEMA),
+)
+class SignalViewSet(viewsets.GenericViewSet):
+    serializer_class = SignalSerializer
+    lookup_value_regex = UUID_PATTERN
+    filter_backends: list = []
+
+    def get_queryset(self):
+        filters = SignalFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return selectors.signal_list(self.request.user, filters.validated_data)
+
+    def _require_list_access(self):
+        if not policy.can_list_signals(self.request.user):
+            raise PermissionDenied(_("U heeft geen toegang tot signalen."))
+
+    def _require_filing(self):
+        if not policy.can_file_signal(self.request.user):
+            raise PermissionDenied(_("Alleen medewerkers van een corporatie melden signalen."))
+
+    def list(self, request):
+        self._require_list_access()
+        page = self.paginate_queryset(self.get_queryset())
+        selectors.log_signal_list(request.user, page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        signal = selectors.signal_detail(request.user, pk)
+        return Response(self.get_serializer(signal).data)
+
+    @extend_schema(
+        summary="File a signal",
+        request=SignalInputSerializer,
+        responses={201: SIGNAL_SCHEMA, 409: DuplicateSerializer},
+    )
+    def create(self, request):
+        self._require_filing()
+        data = {name: request.data.get(name) for name in INPUT_FIELDS if name in request.data}
+        try:
+            signal = services.file_signal(request.user, data)
+        except services.DuplicateSignal as duplicate:
+            return Response(
+                {
+                    "detail": _("Dit externe kenmerk is al gemeld."),
+                    "id": str(duplicate.signal.pk),
+                    "reference": duplicate.signal.reference,
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        return Response(self.get_serializer(signal).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Import signals from a CSV file",
+        request={"multipart/form-data": ImportUploadSerializer},
+        responses=ImportResultSerializer,
+    )
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
+    def import_csv(self, request):
+        self._require_filing()
+        upload = ImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        result = services.import_signals(request.user, upload.validated_data["file"].read())
+        return Response(result.as_dict())

@@ -1,0 +1,122 @@
+"""API shapes of signals. The field set depends on who asks
+(`privacy.policy.signal_perspective`): the filer sees their own fields, the routed team
+sees a little more. Neither shape says anything about cases."""
+
+from drf_spectacular.utils import PolymorphicProxySerializer
+from rest_framework import serializers
+
+from partners.choices import SignalKind
+from privacy import policy
+
+from .models import Signal, SignalStatus, Urgency
+
+
+class NameSerializer(serializers.Serializer):
+    name = serializers.CharField(read_only=True)
+
+
+class SignalInputSerializer(serializers.Serializer):
+    """Describes the POST body; values are validated by `clean_signal_input`, so the API,
+    the browser form and the CSV import give the same Dutch messages."""
+
+    kind = serializers.ChoiceField(choices=SignalKind.choices)
+    postcode = serializers.CharField(help_text="1012 AB or 1012ab")
+    house_number = serializers.IntegerField(min_value=1, max_value=99999)
+    house_number_addition = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(max_length=5000)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    resident_informed = serializers.BooleanField(required=False)
+    arrears_amount = serializers.DecimalField(
+        max_digits=10, decimal_places=2, required=False, allow_null=True, coerce_to_string=True
+    )
+    arrears_months = serializers.IntegerField(required=False, allow_null=True)
+    wgs_reminder_sent = serializers.BooleanField(required=False)
+    wgs_contact_attempted = serializers.BooleanField(required=False)
+    wgs_handover_offered = serializers.BooleanField(required=False)
+    external_reference = serializers.CharField(required=False, allow_null=True, max_length=100)
+
+
+INPUT_FIELDS = list(SignalInputSerializer().fields)
+
+
+class FilerSignalSerializer(serializers.ModelSerializer):
+    team = NameSerializer(read_only=True)
+
+    class Meta:
+        model = Signal
+        fields = [
+            "id",
+            "reference",
+            "kind",
+            "urgency",
+            "postcode",
+            "house_number",
+            "house_number_addition",
+            "description",
+            "resident_informed",
+            "arrears_amount",
+            "arrears_months",
+            "wgs_reminder_sent",
+            "wgs_contact_attempted",
+            "wgs_handover_offered",
+            "external_reference",
+            "team",
+            "status",
+            "outcome",
+            "decline_reason_category",
+            "filed_at",
+            "triage_deadline",
+            "feedback_deadline",
+        ]
+        read_only_fields = fields
+
+
+class TeamSignalSerializer(FilerSignalSerializer):
+    organisation = NameSerializer(read_only=True)
+
+    class Meta(FilerSignalSerializer.Meta):
+        fields = [*FilerSignalSerializer.Meta.fields, "organisation", "is_multiple"]
+        read_only_fields = fields
+
+
+class SignalSerializer(serializers.BaseSerializer):
+    """Picks the filer or team shape per signal, as the policy decides."""
+
+    def to_representation(self, instance):
+        user = self.context["request"].user
+        if policy.signal_perspective(user, instance) == "team":
+            return TeamSignalSerializer(instance, context=self.context).data
+        return FilerSignalSerializer(instance, context=self.context).data
+
+
+SIGNAL_SCHEMA = PolymorphicProxySerializer(
+    component_name="Signal",
+    serializers=[FilerSignalSerializer, TeamSignalSerializer],
+    resource_type_field_name=None,
+)
+
+
+class DuplicateSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    id = serializers.UUIDField()
+    reference = serializers.CharField()
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class ImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    errors = ImportErrorSerializer(many=True)
+
+
+class SignalFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=SignalStatus.choices, required=False)
+    kind = serializers.ChoiceField(choices=SignalKind.choices, required=False)

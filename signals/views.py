@@ -1,0 +1,172 @@
+"""Signal pages: list, file, detail and CSV import. Thin: parse, call, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from partners.choices import Role
+from partners.selectors import memberships_of
+from privacy import access_log, policy
+from privacy.models import AccessAction, Purpose
+
+from . import csv_io, selectors, services
+from .forms import ImportForm, SignalFilterForm, SignalForm
+
+PAGE_SIZE = 25
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _filing_organisations(user):
+    return [m.organisation for m in memberships_of(user) if m.role == Role.CORPORATION_STAFF]
+
+
+def _csv_response(content: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@login_required
+def signal_list(request):
+    user = request.user
+    _require(policy.can_list_signals(user))
+    files_signals = policy.can_file_signal(user)
+    form = SignalFilterForm(request.GET or None, team_member=bool(policy.team_ids(user)))
+    signals = selectors.signal_list(user, form.filters())
+    page = Paginator(signals, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    selectors.log_signal_list(user, rows)
+    for signal in rows:
+        signal.seen_by_team = policy.signal_perspective(user, signal) == "team"
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "signals/list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "heading": _("Signalen van mijn organisatie")
+            if files_signals
+            else _("Signalen voor ons team"),
+            "can_file": files_signals,
+        },
+    )
+
+
+@login_required
+def signal_new(request):
+    user = request.user
+    _require(policy.can_file_signal(user))
+    form = SignalForm(request.POST or None, organisations=_filing_organisations(user))
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                signal = services.file_signal(
+                    user, form.cleaned_data, form.cleaned_data.get("organisation")
+                )
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(request, _filed_message(signal))
+                return redirect("signals:detail", pk=signal.pk)
+        else:
+            form.add_remaining_errors()
+    return render(request, "signals/new.html", {"form": form})
+
+
+def _filed_message(signal) -> str:
+    return _(
+        "Signaal %(reference)s is gemeld bij %(team)s. Triage uiterlijk %(triage)s, "
+        "terugkoppeling uiterlijk %(feedback)s."
+    ) % {
+        "reference": signal.reference,
+        "team": signal.team.name,
+        "triage": date_format(signal.triage_deadline, "d-m-Y"),
+        "feedback": date_format(signal.feedback_deadline, "d-m-Y"),
+    }
+
+
+@require_GET
+@login_required
+def signal_detail(request, pk):
+    signal = selectors.signal_detail(request.user, pk)
+    perspective = policy.signal_perspective(request.user, signal)
+    return render(
+        request,
+        "signals/detail.html",
+        {"signal": signal, "team_view": perspective == "team"},
+    )
+
+
+@login_required
+def import_upload(request):
+    user = request.user
+    _require(policy.can_file_signal(user))
+    organisations = _filing_organisations(user)
+    form = ImportForm(request.POST or None, request.FILES or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            signal_import = services.start_signal_import(
+                user, upload.read(), upload.name, form.cleaned_data.get("organisation")
+            )
+        except ValidationError as error:
+            form.add_error("file", error.message_dict.get("file", error.messages))
+        else:
+            return redirect("signals:import_detail", pk=signal_import.pk)
+    return render(
+        request,
+        "signals/import.html",
+        {
+            "form": form,
+            "imports": selectors.signal_import_list(user),
+            "columns": csv_io.COLUMNS,
+        },
+    )
+
+
+@require_GET
+@login_required
+def import_detail(request, pk):
+    signal_import = selectors.signal_import_detail(request.user, pk)
+    return render(
+        request,
+        "signals/import_detail.html",
+        {"import": signal_import, "errors": signal_import.errors[:100]},
+    )
+
+
+@require_GET
+@login_required
+def import_template(request):
+    _require(policy.can_file_signal(request.user))
+    return _csv_response(csv_io.template_csv(), "signalen-sjabloon.csv")
+
+
+@require_GET
+@login_required
+def import_errors(request, pk):
+    signal_import = selectors.signal_import_detail(request.user, pk)
+    access_log.record(
+        request.user,
+        AccessAction.EXPORT,
+        "signal_import",
+        signal_import.pk,
+        organisation_id=signal_import.organisation_id,
+        purpose=Purpose.EXPORT,
+    )
+    return _csv_response(csv_io.errors_csv(signal_import.errors), "importfouten.csv")

@@ -1,0 +1,33 @@
+"""Helpers for the signals tests."""
+
+import pytest
+
+from signals.services import file_signal
+
+NUISANCE = {
+    "kind": "nuisance",
+    "postcode": "1012 AB",
+    "house_number": 5,
+    "description": "Geluidsoverlast in de nacht.",
+}
+RENT_ARREARS = {
+    "kind": "rent_arrears",
+    "postcode": "1012 AB",
+    "house_number": 6,
+    "description": "Drie maanden huur niet betaald.",
+    "arrears_amount": "1250,00",
+    "arrears_months": 3,
+    "wgs_reminder_sent": True,
+    "wgs_contact_attempted": True,
+    "wgs_handover_offered": True,
+}
+
+
+@pytest.fixture
+def file_as(user):
+    """`file_as("anna", postcode="1025 AB")` files a nuisance signal with those changes."""
+
+    def make(username: str, **changes):
+        return file_signal(user(username), {**NUISANCE, **changes})
+
+    return make
