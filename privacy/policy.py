@@ -123,7 +123,12 @@ def visible_cases(user) -> QuerySet:
         use_groups=True,
         with_superuser=False,
         accept_global_perms=False,
-    ).filter(Q(confidential=False) | Q(assignee=user) | Q(team_id__in=triage_team_ids(user)))
+    ).filter(
+        # guardian also returns per-user grants; those are shares, handled below with their
+        # expiry, so the team path keeps only the user's own teams' cases.
+        Q(team_id__in=team_ids(user)),
+        Q(confidential=False) | Q(assignee=user) | Q(team_id__in=triage_team_ids(user)),
+    )
     shared = Case.objects.filter(
         caseuserobjectpermission__user=user,
         caseuserobjectpermission__permission__codename="view_case",

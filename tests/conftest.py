@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from partners.demo import load_demo_world
 from privacy.services import issue_api_token
 
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Demo users are created in many tests; a fast hasher keeps the suite quick."""
