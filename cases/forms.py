@@ -22,7 +22,18 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-class DeclineForm(forms.Form):
+class PageForm(forms.Form):
+    """Several forms share one page: give each its own element ids (same field names)."""
+
+    id_prefix = "form"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class DeclineForm(PageForm):
+    id_prefix = "decline"
     reason_category = forms.ChoiceField(
         label=_("Reden"), choices=[("", "---------"), *DeclineReason.choices]
     )
@@ -33,7 +44,8 @@ class DeclineForm(forms.Form):
     )
 
 
-class RerouteForm(forms.Form):
+class RerouteForm(PageForm):
+    id_prefix = "reroute"
     team = forms.ModelChoiceField(label=_("Naar wijkteam"), queryset=None)
     reason = forms.CharField(
         label=_("Reden van doorzetten"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
@@ -44,7 +56,8 @@ class RerouteForm(forms.Form):
         self.fields["team"].queryset = teams
 
 
-class BulkForm(forms.Form):
+class BulkForm(PageForm):
+    id_prefix = "bulk"
     ACCEPT = "accept"
     DECLINE = "decline"
     action = forms.ChoiceField(
@@ -71,13 +84,15 @@ class BulkForm(forms.Form):
         return cleaned
 
 
-class NoteForm(forms.Form):
+class NoteForm(PageForm):
+    id_prefix = "note"
     text = forms.CharField(
         label=_("Notitie"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(PageForm):
+    id_prefix = "transition"
     to = forms.ChoiceField(label=_("Nieuwe status"), choices=())
     reason = forms.CharField(
         label=_("Reden"),
@@ -98,7 +113,8 @@ class TransitionForm(forms.Form):
         self.fields["to"].choices = [(m.target, state_label(m.target)) for m in moves]
 
 
-class AssignForm(forms.Form):
+class AssignForm(PageForm):
+    id_prefix = "assign"
     assignee = forms.ModelChoiceField(
         label=_("Behandelaar"), queryset=None, required=False, empty_label=_("(niemand)")
     )
@@ -109,19 +125,22 @@ class AssignForm(forms.Form):
         self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
-class ConfidentialForm(forms.Form):
+class ConfidentialForm(PageForm):
+    id_prefix = "confidential"
     confidential = forms.BooleanField(
         label=_("Vertrouwelijk: alleen behandelaar en triagisten"), required=False
     )
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(PageForm):
+    id_prefix = "follow_up"
     follow_up_date = forms.DateField(
         label=_("Vervolgdatum"), required=False, widget=DATE_INPUT, input_formats=DATE_FORMATS
     )
 
 
-class ShareForm(forms.Form):
+class ShareForm(PageForm):
+    id_prefix = "share"
     with_user = forms.CharField(label=_("Gebruikersnaam"), max_length=150)
     reason = forms.CharField(
         label=_("Reden van delen"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
