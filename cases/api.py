@@ -107,7 +107,8 @@ class CaseDetailSerializer(CaseSerializer):
 
 
 class TransitionInputSerializer(serializers.Serializer):
-    to = serializers.ChoiceField(choices=CaseState.choices)
+    # Checked against the workflow table, which answers with the Dutch reason.
+    to = serializers.CharField(max_length=20, help_text="new, in_progress, on_hold or closed")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     outcome = serializers.ChoiceField(
         choices=Outcome.choices, required=False, allow_blank=True, default=""
