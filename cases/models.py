@@ -1,6 +1,7 @@
 """Cases: a team's work on one household, with an append-only history."""
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -97,6 +98,13 @@ class CaseEventKind(models.TextChoices):
     ERASED = "erased", _("Persoonsgegevens gewist")
 
 
+def _iso_date(value):
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
 class CaseEvent(models.Model):
     """Append-only history: written in the same transaction as the change it records."""
 
@@ -123,6 +131,27 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.kind} {self.at:%d-%m-%Y %H:%M}"
+
+    @property
+    def from_state_label(self) -> str:
+        return CaseState(self.from_state).label if self.from_state in CaseState.values else ""
+
+    @property
+    def to_state_label(self) -> str:
+        return CaseState(self.to_state).label if self.to_state in CaseState.values else ""
+
+    @property
+    def until_date(self):
+        return _iso_date(self.data.get("until"))
+
+    @property
+    def follow_up_value(self):
+        return _iso_date(self.data.get("follow_up_date"))
+
+    @property
+    def outcome_label(self) -> str:
+        outcome = self.data.get("outcome", "")
+        return Outcome(outcome).label if outcome in Outcome.values else ""
 
 
 class ReminderKind(models.TextChoices):

@@ -123,7 +123,12 @@ def visible_cases(user) -> QuerySet:
         use_groups=True,
         with_superuser=False,
         accept_global_perms=False,
-    ).filter(Q(confidential=False) | Q(assignee=user) | Q(team_id__in=triage_team_ids(user)))
+    ).filter(
+        # guardian also returns per-user grants; those are shares, handled below with their
+        # expiry, so the team path keeps only the user's own teams' cases.
+        Q(team_id__in=team_ids(user)),
+        Q(confidential=False) | Q(assignee=user) | Q(team_id__in=triage_team_ids(user)),
+    )
     shared = Case.objects.filter(
         caseuserobjectpermission__user=user,
         caseuserobjectpermission__permission__codename="view_case",
@@ -413,3 +418,40 @@ def visible_signal_imports(user) -> QuerySet:
     """CSV imports of the corporations the user works for."""
     SignalImport = apps.get_model("signals", "SignalImport")
     return SignalImport.objects.filter(organisation_id__in=corporation_ids(user))
+
+
+# --- cases: triage, case work and sharing (issue 4) ----------------------------------
+
+
+def can_reroute_signal(user, signal) -> bool:
+    """Re-routing is a triage lead's decision for their own team's signal, or the
+    coordinator's for a signal routed within their municipality."""
+    if can_triage_signal(user, signal):
+        return True
+    return signal.team.municipality_id in coordinator_municipality_ids(user)
+
+
+def can_manage_case(user, case) -> bool:
+    """Assign, mark confidential and share: the triage leads of the case's team."""
+    return can_triage_in_team(user, case.team_id)
+
+
+def team_signals(user, team_id: int) -> QuerySet:
+    """Signals routed to one of the user's own teams (the work tray starts here)."""
+    if team_id not in team_ids(user):
+        return apps.get_model("signals", "Signal").objects.none()
+    return visible_signals(user).filter(team_id=team_id)
+
+
+def team_cases(user, team_id: int) -> QuerySet:
+    """Visible cases of one of the user's own teams."""
+    if team_id not in team_ids(user):
+        return apps.get_model("cases", "Case").objects.none()
+    return visible_cases(user).filter(team_id=team_id)
+
+
+def signals_of_visible_case(case) -> QuerySet:
+    """The signals merged into a case. Pass only a case taken from `visible_cases`: who
+    may see a case may see the signals it is about (also when it is shared with them)."""
+    Signal = apps.get_model("signals", "Signal")
+    return Signal.objects.filter(case_link__case_id=case.pk)

@@ -45,9 +45,7 @@ def test_seed_demo_is_idempotent(db, capsys):
 def test_demo_users_can_sign_in_with_the_documented_password(db, client):
     load_demo_world()
     for username in ["anna", "bram", "sara", "noor", "omar", "eva", "pim", "admin"]:
-        response = client.post(
-            "/inloggen/", {"username": username, "password": "wijkportaal-demo"}
-        )
+        response = client.post("/inloggen/", {"username": username, "password": "wijkportaal-demo"})
         assert response.status_code == 302, username
         assert client.get("/").status_code == 200, username
         client.post("/uitloggen/")

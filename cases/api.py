@@ -1,0 +1,255 @@
+"""API of the cases domain: accept/decline a signal, cases with their signals and history,
+transitions and notes. Thin: parse, call a selector or service, serialise."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from privacy import access_log, policy
+from privacy.models import AccessAction
+from signals.models import DeclineReason, Outcome, Signal
+
+from . import selectors, services
+from .models import Case, CaseEvent, CaseState
+
+# --- serializers -----------------------------------------------------------------------
+
+
+class NamedSerializer(serializers.Serializer):
+    name = serializers.CharField()
+
+
+class CaseSignalSerializer(serializers.ModelSerializer):
+    """A signal as the case's team sees it."""
+
+    organisation = NamedSerializer()
+
+    class Meta:
+        model = Signal
+        fields = [
+            "id",
+            "reference",
+            "kind",
+            "urgency",
+            "status",
+            "outcome",
+            "organisation",
+            "postcode",
+            "house_number",
+            "house_number_addition",
+            "description",
+            "is_multiple",
+            "filed_at",
+            "triage_deadline",
+            "feedback_deadline",
+            "triaged_at",
+            "closed_at",
+        ]
+
+
+class CaseEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = CaseEvent
+        fields = ["at", "actor", "kind", "from_state", "to_state", "text", "data"]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    team = NamedSerializer()
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    signal_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "reference",
+            "team",
+            "state",
+            "assignee",
+            "confidential",
+            "follow_up_date",
+            "outcome",
+            "postcode",
+            "house_number",
+            "house_number_addition",
+            "signal_count",
+            "opened_at",
+            "closed_at",
+        ]
+
+
+class CaseDetailSerializer(CaseSerializer):
+    signals = serializers.SerializerMethodField()
+    history = serializers.SerializerMethodField()
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "signals", "history"]
+
+    @extend_schema_field(CaseSignalSerializer(many=True))
+    def get_signals(self, case):
+        return CaseSignalSerializer(selectors.case_signals(case), many=True).data
+
+    @extend_schema_field(CaseEventSerializer(many=True))
+    def get_history(self, case):
+        return CaseEventSerializer(selectors.case_history(case), many=True).data
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    # Checked against the workflow table, which answers with the Dutch reason.
+    to = serializers.CharField(max_length=20, help_text="new, in_progress, on_hold or closed")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    outcome = serializers.ChoiceField(
+        choices=Outcome.choices, required=False, allow_blank=True, default=""
+    )
+
+
+class NoteInputSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=services.NOTE_MAX)
+
+
+class DeclineInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=services.REASON_MAX)
+    reason_category = serializers.ChoiceField(
+        choices=DeclineReason.choices, required=False, allow_blank=True, default=""
+    )
+
+
+AcceptResponse = inline_serializer(
+    "AcceptResponse",
+    {"case": inline_serializer("AcceptedCase", {"id": serializers.UUIDField()})},
+)
+DeclineResponse = inline_serializer(
+    "DeclineResponse",
+    {
+        "id": serializers.UUIDField(),
+        "reference": serializers.CharField(),
+        "status": serializers.CharField(),
+        "decline_reason_category": serializers.CharField(),
+    },
+)
+
+
+# --- triage ----------------------------------------------------------------------------
+
+
+def _signal_for_triage(request, pk) -> Signal:
+    """404 when the user may not see the signal, 403 when they see it but may not triage."""
+    signal = get_object_or_404(policy.visible_signals(request.user).select_related("team"), pk=pk)
+    if not policy.can_triage_signal(request.user, signal):
+        raise PermissionDenied(_("Alleen een triagist van het wijkteam kan dit signaal trieren."))
+    return signal
+
+
+class SignalAcceptView(APIView):
+    @extend_schema(
+        request=None,
+        responses={200: AcceptResponse},
+        summary="Accept a signal (opens a case or adds it to the household's open case)",
+        tags=["cases"],
+    )
+    def post(self, request, pk):
+        case = services.accept_signal(request.user, _signal_for_triage(request, pk))
+        return Response({"case": {"id": str(case.pk)}})
+
+
+class SignalDeclineView(APIView):
+    @extend_schema(
+        request=DeclineInputSerializer,
+        responses={200: DeclineResponse},
+        summary="Decline a signal with a reason",
+        tags=["cases"],
+    )
+    def post(self, request, pk):
+        signal = _signal_for_triage(request, pk)
+        data = DeclineInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        signal = services.decline_signal(
+            request.user,
+            signal,
+            data.validated_data["reason"],
+            data.validated_data["reason_category"],
+        )
+        return Response(
+            {
+                "id": str(signal.pk),
+                "reference": signal.reference,
+                "status": signal.status,
+                "decline_reason_category": signal.decline_reason_category,
+            }
+        )
+
+
+# --- cases -----------------------------------------------------------------------------
+
+
+@extend_schema(tags=["cases"])
+class CaseViewSet(viewsets.ReadOnlyModelViewSet):
+    """Cases the user may see (their team's, and ones shared with them personally)."""
+
+    serializer_class = CaseSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        state = self.request.query_params.get("state", "")
+        return selectors.all_case_list(self.request.user, state)
+
+    def get_serializer_class(self):
+        return CaseSerializer if self.action == "list" else CaseDetailSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "state", str, enum=["open", *CaseState.values], description="Filter op status"
+            )
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        access_log.record_list(request.user, "case", page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        case = self.get_object()
+        self._log(case, AccessAction.READ)
+        return Response(CaseDetailSerializer(case).data)
+
+    @extend_schema(request=TransitionInputSerializer, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        case = self.get_object()
+        data = TransitionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = services.transition_case(request.user, case, **data.validated_data)
+        return Response(CaseDetailSerializer(selectors.case_detail(request.user, case.pk)).data)
+
+    @extend_schema(request=NoteInputSerializer, responses={201: CaseEventSerializer})
+    @action(detail=True, methods=["post"])
+    def notes(self, request, pk=None):
+        case = self.get_object()
+        data = NoteInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        event = services.add_note(request.user, case, data.validated_data["text"])
+        return Response(CaseEventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+    def _log(self, case, action_name):
+        access_log.record(
+            self.request.user,
+            action_name,
+            "case",
+            case.pk,
+            household_key=case.household_key,
+            organisation_id=case.team_id,
+            purpose=policy.case_access_purpose(self.request.user, case),
+        )

@@ -1,0 +1,167 @@
+"""Forms of the triage and case pages. They parse input; the services decide."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from signals.models import DeclineReason, Outcome
+
+from .workflow import state_label
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError next to the matching field (else above the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class PageForm(forms.Form):
+    """Several forms share one page: give each its own element ids (same field names)."""
+
+    id_prefix = "form"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class DeclineForm(PageForm):
+    id_prefix = "decline"
+    reason_category = forms.ChoiceField(
+        label=_("Reden"), choices=[("", "---------"), *DeclineReason.choices]
+    )
+    reason = forms.CharField(
+        label=_("Toelichting voor de melder"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class RerouteForm(PageForm):
+    id_prefix = "reroute"
+    team = forms.ModelChoiceField(label=_("Naar wijkteam"), queryset=None)
+    reason = forms.CharField(
+        label=_("Reden van doorzetten"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+
+
+class BulkForm(PageForm):
+    id_prefix = "bulk"
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    action = forms.ChoiceField(
+        label=_("Actie"), choices=[(ACCEPT, _("Oppakken")), (DECLINE, _("Niet oppakken"))]
+    )
+    signals = forms.MultipleChoiceField(label=_("Signalen"), choices=())
+    reason_category = forms.ChoiceField(
+        label=_("Reden (bij niet oppakken)"),
+        choices=[("", "---------"), *DeclineReason.choices],
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Toelichting (bij niet oppakken)"), max_length=2000, required=False
+    )
+
+    def __init__(self, *args, signal_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signals"].choices = [(str(pk), str(pk)) for pk in signal_ids]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == self.DECLINE and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Geef een toelichting voor de melder."))
+        return cleaned
+
+
+class NoteForm(PageForm):
+    id_prefix = "note"
+    text = forms.CharField(
+        label=_("Notitie"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class TransitionForm(PageForm):
+    id_prefix = "transition"
+    to = forms.ChoiceField(label=_("Nieuwe status"), choices=())
+    reason = forms.CharField(
+        label=_("Reden"),
+        required=False,
+        max_length=2000,
+        help_text=_("Verplicht bij pauzeren en heropenen."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    outcome = forms.ChoiceField(
+        label=_("Uitkomst voor de melder"),
+        required=False,
+        choices=[("", "---------"), *Outcome.choices],
+        help_text=_("Verplicht bij afsluiten."),
+    )
+
+    def __init__(self, *args, moves=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [(m.target, state_label(m.target)) for m in moves]
+
+
+class AssignForm(PageForm):
+    id_prefix = "assign"
+    assignee = forms.ModelChoiceField(
+        label=_("Behandelaar"), queryset=None, required=False, empty_label=_("(niemand)")
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = members
+        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class ConfidentialForm(PageForm):
+    id_prefix = "confidential"
+    confidential = forms.BooleanField(
+        label=_("Vertrouwelijk: alleen behandelaar en triagisten"), required=False
+    )
+
+
+class FollowUpForm(PageForm):
+    id_prefix = "follow_up"
+    follow_up_date = forms.DateField(
+        label=_("Vervolgdatum"), required=False, widget=DATE_INPUT, input_formats=DATE_FORMATS
+    )
+
+
+class ShareForm(PageForm):
+    id_prefix = "share"
+    with_user = forms.CharField(label=_("Gebruikersnaam"), max_length=150)
+    reason = forms.CharField(
+        label=_("Reden van delen"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    until = forms.DateField(label=_("Tot en met"), widget=DATE_INPUT, input_formats=DATE_FORMATS)
+
+    def clean_with_user(self):
+        username = self.cleaned_data["with_user"].strip()
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise ValidationError(_("Er is geen actieve gebruiker met deze gebruikersnaam."))
+        return user
+
+
+class EndShareForm(forms.Form):
+    with_user = forms.ModelChoiceField(label=_("Gebruiker"), queryset=get_user_model().objects)
+
+
+class TeamSwitchForm(forms.Form):
+    team = forms.ChoiceField(label=_("Wijkteam"), choices=())
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [(str(t.pk), t.name) for t in teams]

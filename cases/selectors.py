@@ -1,0 +1,242 @@
+"""Reads of the cases domain. Every query starts from `privacy.policy`."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models import Case as CaseWhen
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partners.choices import OrganisationKind, Role, SignalKind
+from partners.models import Organisation
+from partners.selectors import memberships_of
+from privacy import policy
+from privacy.models import CaseUserObjectPermission
+from signals.models import SignalStatus, Urgency
+
+from . import workflow
+from .models import CaseState
+
+ACTIVE_TEAM_SESSION_KEY = "cases_active_team"
+OPEN = "open"
+
+
+# --- teams -----------------------------------------------------------------------------
+
+
+def user_teams(user) -> list[Organisation]:
+    """The wijkteams the user works in, in a stable order."""
+    seen = {}
+    for membership in memberships_of(user):
+        if membership.role in (Role.TEAM_MEMBER, Role.TRIAGE_LEAD):
+            seen.setdefault(membership.organisation_id, membership.organisation)
+    return list(seen.values())
+
+
+def active_team(user, session) -> Organisation:
+    """The team whose tray and cases the user is looking at: the one chosen in this
+    session if it is still theirs, else their first team. No team: PermissionDenied."""
+    teams = user_teams(user)
+    if not teams:
+        raise PermissionDenied(_("Deze pagina is voor medewerkers van een wijkteam."))
+    chosen = session.get(ACTIVE_TEAM_SESSION_KEY)
+    return next((t for t in teams if t.pk == chosen), teams[0])
+
+
+def choose_team(user, session, team_id) -> Organisation:
+    """Switch the active team, only among the user's own teams."""
+    for team in user_teams(user):
+        if str(team.pk) == str(team_id):
+            session[ACTIVE_TEAM_SESSION_KEY] = team.pk
+            return team
+    raise PermissionDenied(_("U bent geen lid van dit wijkteam."))
+
+
+def team_member_choices(team_id: int) -> QuerySet:
+    """Users who may be assigned a case of this team."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__organisation_id=team_id,
+            memberships__role__in=[Role.TEAM_MEMBER, Role.TRIAGE_LEAD],
+        )
+        .order_by("first_name", "last_name", "username")
+        .distinct()
+    )
+
+
+# --- work tray -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrayFilters:
+    kind: str = ""
+    urgency: str = ""
+    district: int | None = None
+    overdue: bool = False
+    multiple: bool = False
+
+    @classmethod
+    def from_query(cls, params) -> "TrayFilters":
+        district = params.get("district", "")
+        return cls(
+            kind=params.get("kind", "") if params.get("kind") in SignalKind.values else "",
+            urgency=params.get("urgency", "") if params.get("urgency") in Urgency.values else "",
+            district=int(district) if str(district).isdigit() else None,
+            overdue=params.get("overdue") in ("1", "on", "true"),
+            multiple=params.get("multiple") in ("1", "on", "true"),
+        )
+
+    def apply(self, queryset: QuerySet, today) -> QuerySet:
+        if self.kind:
+            queryset = queryset.filter(kind=self.kind)
+        if self.urgency:
+            queryset = queryset.filter(urgency=self.urgency)
+        if self.district:
+            queryset = queryset.filter(district_id=self.district)
+        if self.overdue:
+            queryset = queryset.filter(triage_deadline__lt=today)
+        if self.multiple:
+            queryset = queryset.filter(is_multiple=True)
+        return queryset
+
+
+def tray_base(user, team_id: int) -> QuerySet:
+    """Signals of the team awaiting triage, as far as the policy lets the user see them."""
+    return policy.team_signals(user, team_id).filter(status=SignalStatus.RECEIVED)
+
+
+def work_tray(user, team_id: int, filters: TrayFilters) -> QuerySet:
+    """The tray: earliest triage deadline first, urgent before normal, oldest first."""
+    today = timezone.localdate()
+    return (
+        filters.apply(tray_base(user, team_id), today)
+        .select_related("district", "organisation")
+        .annotate(
+            is_overdue=ExpressionWrapper(Q(triage_deadline__lt=today), BooleanField()),
+            is_due_today=ExpressionWrapper(Q(triage_deadline=today), BooleanField()),
+            urgency_rank=CaseWhen(
+                When(urgency=Urgency.URGENT, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("triage_deadline", "urgency_rank", "filed_at", "pk")
+    )
+
+
+def tray_counts(user, team_id: int) -> dict:
+    """How many tray signals each filter option would show (two queries)."""
+    today = timezone.localdate()
+    base = tray_base(user, team_id)
+    aggregates = {
+        "total": Count("pk"),
+        "overdue": Count("pk", filter=Q(triage_deadline__lt=today)),
+        "due_today": Count("pk", filter=Q(triage_deadline=today)),
+        "multiple": Count("pk", filter=Q(is_multiple=True)),
+    }
+    for kind in SignalKind.values:
+        aggregates[f"kind_{kind}"] = Count("pk", filter=Q(kind=kind))
+    for urgency in Urgency.values:
+        aggregates[f"urgency_{urgency}"] = Count("pk", filter=Q(urgency=urgency))
+    counts = base.aggregate(**aggregates)
+    counts["kind"] = {kind: counts.pop(f"kind_{kind}") for kind in SignalKind.values}
+    counts["urgency"] = {u: counts.pop(f"urgency_{u}") for u in Urgency.values}
+    counts["district"] = list(
+        base.filter(district__isnull=False)
+        .values("district_id", "district__name")
+        .annotate(n=Count("pk"))
+        .order_by("district__name")
+    )
+    return counts
+
+
+def signal_for_triage(user, signal_id):
+    """A signal the user may see (404 otherwise), with what the triage page shows."""
+    return get_object_or_404(
+        policy.visible_signals(user).select_related("team", "district", "organisation"),
+        pk=signal_id,
+    )
+
+
+def tray_signals_by_ids(user, team_id: int, ids) -> list:
+    """The tray signals among `ids` (bulk actions): others are silently not there."""
+    return list(tray_base(user, team_id).select_related("team").filter(pk__in=ids))
+
+
+def reroute_team_choices(signal) -> QuerySet:
+    return Organisation.objects.filter(kind=OrganisationKind.WIJKTEAM, is_active=True).exclude(
+        pk=signal.team_id
+    )
+
+
+# --- cases -----------------------------------------------------------------------------
+
+
+def _case_list(queryset: QuerySet, state: str) -> QuerySet:
+    if state == OPEN:
+        queryset = queryset.exclude(state=CaseState.CLOSED)
+    elif state in CaseState.values:
+        queryset = queryset.filter(state=state)
+    return (
+        queryset.select_related("team", "assignee")
+        .annotate(signal_count=Count("case_signals"))
+        .order_by("follow_up_date", "-opened_at", "pk")
+    )
+
+
+def team_case_list(user, team_id: int, state: str = OPEN) -> QuerySet:
+    return _case_list(policy.team_cases(user, team_id), state)
+
+
+def my_case_list(user, state: str = OPEN) -> QuerySet:
+    return _case_list(policy.visible_cases(user).filter(assignee=user), state)
+
+
+def all_case_list(user, state: str = "") -> QuerySet:
+    """Every case the user may see (the API list), including shared ones."""
+    return _case_list(policy.visible_cases(user), state)
+
+
+def case_detail(user, case_id):
+    return get_object_or_404(
+        policy.visible_cases(user).select_related("team", "assignee"), pk=case_id
+    )
+
+
+def case_signals(case) -> QuerySet:
+    return (
+        policy.signals_of_visible_case(case)
+        .select_related("organisation", "district")
+        .order_by("filed_at", "pk")
+    )
+
+
+def case_history(case) -> QuerySet:
+    return case.events.select_related("actor").order_by("at", "pk")
+
+
+def case_shares(case) -> QuerySet:
+    """Current personal shares of a case."""
+    return (
+        CaseUserObjectPermission.objects.filter(content_object=case, expires_at__gt=timezone.now())
+        .select_related("user")
+        .order_by("expires_at")
+    )
+
+
+def allowed_moves(user, case) -> list[workflow.Transition]:
+    return workflow.allowed_transitions(user, case)

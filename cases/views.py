@@ -1,0 +1,443 @@
+"""Web pages of the cases domain: the work tray, triage, case lists and the case page.
+
+Views parse input, call a selector or service, log reads, and render. Every action
+flashes a message; a form with errors is shown again with what was typed."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from privacy import access_log, policy
+from privacy.models import AccessAction, Purpose
+from signals.models import SignalKind, SignalStatus, Urgency
+
+from . import selectors, services
+from .forms import (
+    AssignForm,
+    BulkForm,
+    ConfidentialForm,
+    DeclineForm,
+    EndShareForm,
+    FollowUpForm,
+    NoteForm,
+    RerouteForm,
+    ShareForm,
+    TeamSwitchForm,
+    TransitionForm,
+    add_service_errors,
+)
+from .models import CaseState
+
+TRAY_PAGE_SIZE = 50
+CASE_PAGE_SIZE = 50
+
+
+# --- work tray -------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def tray(request):
+    team = selectors.active_team(request.user, request.session)
+    filters = selectors.TrayFilters.from_query(request.GET)
+    queryset = selectors.work_tray(request.user, team.pk, filters)
+    page = Paginator(queryset, TRAY_PAGE_SIZE).get_page(request.GET.get("page"))
+    access_log.record_list(request.user, "signal", page.object_list, purpose=Purpose.TRIAGE)
+    is_lead = policy.can_triage_in_team(request.user, team.pk)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "team": team,
+        "teams": selectors.user_teams(request.user),
+        "page": page,
+        "filters": filters,
+        "counts": selectors.tray_counts(request.user, team.pk),
+        "kinds": SignalKind.choices,
+        "urgencies": Urgency.choices,
+        "is_lead": is_lead,
+        "bulk_form": BulkForm() if is_lead else None,
+        "query": query.urlencode(),
+    }
+    return render(request, "cases/tray.html", context)
+
+
+@require_POST
+@login_required
+def switch_team(request):
+    teams = selectors.user_teams(request.user)
+    form = TeamSwitchForm(request.POST, teams=teams)
+    if not form.is_valid():
+        raise PermissionDenied(_("U bent geen lid van dit wijkteam."))
+    team = selectors.choose_team(request.user, request.session, form.cleaned_data["team"])
+    messages.success(request, _("U werkt nu voor %(team)s.") % {"team": team.name})
+    next_url = request.POST.get("next", "")
+    allowed = {reverse("cases:tray"), reverse("cases:list")}
+    return redirect(next_url if next_url in allowed else "cases:tray")
+
+
+@require_POST
+@login_required
+def bulk(request):
+    team = selectors.active_team(request.user, request.session)
+    if not policy.can_triage_in_team(request.user, team.pk):
+        raise PermissionDenied(_("Alleen een triagist kan signalen in bulk trieren."))
+    ids = request.POST.getlist("signals")
+    signals = selectors.tray_signals_by_ids(request.user, team.pk, ids)
+    form = BulkForm(request.POST, signal_ids=[s.pk for s in signals])
+    if not form.is_valid():
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                messages.error(request, error)
+        if form.errors.get("signals"):
+            messages.error(request, _("Kies een of meer signalen uit de werkbak."))
+        return redirect("cases:tray")
+    data = form.cleaned_data
+    if data["action"] == BulkForm.ACCEPT:
+        result = services.bulk_accept(request.user, signals)
+        done = _("%(n)d signalen opgepakt.")
+    else:
+        result = services.bulk_decline(
+            request.user, signals, data["reason"], data["reason_category"]
+        )
+        done = _("%(n)d signalen niet opgepakt; de melder krijgt de reden te zien.")
+    if result.done:
+        messages.success(request, done % {"n": len(result.done)})
+    for signal, message in result.failed:
+        messages.error(request, f"{signal.reference}: {message}")
+    return redirect("cases:tray")
+
+
+# --- triage of one signal --------------------------------------------------------------
+
+
+def _triage_signal(request, signal_id):
+    """The signal (404 when invisible), for triage leads of its team only (else 403)."""
+    signal = selectors.signal_for_triage(request.user, signal_id)
+    if not policy.can_triage_signal(request.user, signal):
+        raise PermissionDenied(_("Alleen een triagist van het wijkteam kan dit signaal trieren."))
+    return signal
+
+
+def _render_triage(request, signal, *, decline_form=None, reroute_form=None, status=200):
+    context = {
+        "signal": signal,
+        "awaiting": signal.status == SignalStatus.RECEIVED,
+        "decline_form": decline_form or DeclineForm(),
+        "reroute_form": reroute_form or RerouteForm(teams=selectors.reroute_team_choices(signal)),
+    }
+    return render(request, "cases/triage.html", context, status=status)
+
+
+@require_GET
+@login_required
+def triage(request, signal_id):
+    signal = _triage_signal(request, signal_id)
+    access_log.record(
+        request.user,
+        AccessAction.READ,
+        "signal",
+        signal.pk,
+        household_key=signal.household_key,
+        organisation_id=signal.team_id,
+        purpose=Purpose.TRIAGE,
+    )
+    return _render_triage(request, signal)
+
+
+@require_POST
+@login_required
+def triage_accept(request, signal_id):
+    signal = _triage_signal(request, signal_id)
+    try:
+        case = services.accept_signal(request.user, signal)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("cases:triage", signal_id=signal.pk)
+    messages.success(
+        request,
+        _("Signaal %(signal)s is opgepakt in casus %(case)s.")
+        % {"signal": signal.reference, "case": case.reference},
+    )
+    return redirect("cases:tray")
+
+
+@require_POST
+@login_required
+def triage_decline(request, signal_id):
+    signal = _triage_signal(request, signal_id)
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decline_signal(
+                request.user,
+                signal,
+                form.cleaned_data["reason"],
+                form.cleaned_data["reason_category"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Signaal %(signal)s is niet opgepakt.") % {"signal": signal.reference}
+            )
+            return redirect("cases:tray")
+    messages.error(request, _("Het signaal is niet afgewezen; verbeter de fouten."))
+    return _render_triage(request, signal, decline_form=form)
+
+
+@require_POST
+@login_required
+def triage_reroute(request, signal_id):
+    signal = _triage_signal(request, signal_id)
+    form = RerouteForm(request.POST, teams=selectors.reroute_team_choices(signal))
+    if form.is_valid():
+        try:
+            services.reroute_signal(
+                request.user, signal, form.cleaned_data["team"], form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Signaal %(signal)s is doorgezet naar %(team)s.")
+                % {"signal": signal.reference, "team": form.cleaned_data["team"].name},
+            )
+            return redirect("cases:tray")
+    messages.error(request, _("Het signaal is niet doorgezet; verbeter de fouten."))
+    return _render_triage(request, signal, reroute_form=form)
+
+
+# --- case lists ------------------------------------------------------------------------
+
+
+def _state_filter(request) -> str:
+    state = request.GET.get("state", selectors.OPEN)
+    return state if state in (selectors.OPEN, "", *CaseState.values) else selectors.OPEN
+
+
+def _render_case_list(request, queryset, template_context):
+    page = Paginator(queryset, CASE_PAGE_SIZE).get_page(request.GET.get("page"))
+    access_log.record_list(request.user, "case", page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "query": query.urlencode(),
+        "page": page,
+        "state": _state_filter(request),
+        "states": CaseState.choices,
+        **template_context,
+    }
+    return render(request, "cases/list.html", context)
+
+
+@require_GET
+@login_required
+def case_list(request):
+    team = selectors.active_team(request.user, request.session)
+    queryset = selectors.team_case_list(request.user, team.pk, _state_filter(request))
+    return _render_case_list(
+        request,
+        queryset,
+        {
+            "title": _("Casussen van %(team)s") % {"team": team.name},
+            "team": team,
+            "teams": selectors.user_teams(request.user),
+        },
+    )
+
+
+@require_GET
+@login_required
+def my_cases(request):
+    selectors.active_team(request.user, request.session)  # team members only
+    queryset = selectors.my_case_list(request.user, _state_filter(request))
+    return _render_case_list(request, queryset, {"title": _("Mijn casussen")})
+
+
+# --- case page -------------------------------------------------------------------------
+
+
+def _render_case(request, case, status=200, **bound):
+    user = request.user
+    moves = selectors.allowed_moves(user, case)
+    is_manager = policy.can_manage_case(user, case)
+    forms = {
+        "note_form": NoteForm(),
+        "transition_form": TransitionForm(moves=moves) if moves else None,
+        "follow_up_form": FollowUpForm(initial={"follow_up_date": case.follow_up_date}),
+        "assign_form": AssignForm(
+            initial={"assignee": case.assignee_id},
+            members=selectors.team_member_choices(case.team_id),
+        )
+        if is_manager
+        else None,
+        "confidential_form": ConfidentialForm(initial={"confidential": case.confidential})
+        if is_manager
+        else None,
+        "share_form": ShareForm() if is_manager else None,
+    }
+    forms.update(bound)
+    context = {
+        "case": case,
+        "signals": selectors.case_signals(case),
+        "events": selectors.case_history(case),
+        "moves": moves,
+        "is_manager": is_manager,
+        "can_work": policy.can_work_case(user, case),
+        "shares": selectors.case_shares(case) if is_manager else (),
+        **forms,
+    }
+    return render(request, "cases/detail.html", context, status=status)
+
+
+@require_GET
+@login_required
+def case_detail(request, case_id):
+    case = selectors.case_detail(request.user, case_id)
+    access_log.record(
+        request.user,
+        AccessAction.READ,
+        "case",
+        case.pk,
+        household_key=case.household_key,
+        organisation_id=case.team_id,
+        purpose=policy.case_access_purpose(request.user, case),
+    )
+    return _render_case(request, case)
+
+
+def _case_action(request, case, form, action, success, failure, form_name, manager=False):
+    """Shared flow of the case page's forms: validate, call the service, flash, and either
+    redirect to the case or show the page again with the form and its errors."""
+    if manager and not policy.can_manage_case(request.user, case):
+        raise PermissionDenied(_("Alleen een triagist van het wijkteam kan dit doen."))
+    if form.is_valid():
+        try:
+            action(case, form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("cases:detail", case_id=case.pk)
+    messages.error(request, failure)
+    return _render_case(request, case, **{form_name: form})
+
+
+@require_POST
+@login_required
+def add_note(request, case_id):
+    return _case_action(
+        request,
+        selectors.case_detail(request.user, case_id),
+        NoteForm(request.POST),
+        lambda case, data: services.add_note(request.user, case, data["text"]),
+        _("Notitie toegevoegd."),
+        _("De notitie is niet opgeslagen; verbeter de fouten."),
+        "note_form",
+    )
+
+
+@require_POST
+@login_required
+def transition(request, case_id):
+    case = selectors.case_detail(request.user, case_id)
+    moves = selectors.allowed_moves(request.user, case)
+    if not moves:
+        raise PermissionDenied(_("U kunt de status van deze casus nu niet wijzigen."))
+    return _case_action(
+        request,
+        case,
+        TransitionForm(request.POST, moves=moves),
+        lambda case, data: services.transition_case(
+            request.user, case, data["to"], data["reason"], data["outcome"]
+        ),
+        _("De status van de casus is gewijzigd."),
+        _("De status is niet gewijzigd; verbeter de fouten."),
+        "transition_form",
+    )
+
+
+@require_POST
+@login_required
+def set_follow_up(request, case_id):
+    return _case_action(
+        request,
+        selectors.case_detail(request.user, case_id),
+        FollowUpForm(request.POST),
+        lambda case, data: services.set_follow_up(request.user, case, data["follow_up_date"]),
+        _("De vervolgdatum is opgeslagen."),
+        _("De vervolgdatum is niet opgeslagen; verbeter de fouten."),
+        "follow_up_form",
+    )
+
+
+@require_POST
+@login_required
+def assign(request, case_id):
+    case = selectors.case_detail(request.user, case_id)
+    return _case_action(
+        request,
+        case,
+        AssignForm(request.POST, members=selectors.team_member_choices(case.team_id)),
+        lambda case, data: services.assign_case(request.user, case, data["assignee"]),
+        _("De behandelaar is gewijzigd."),
+        _("De behandelaar is niet gewijzigd; verbeter de fouten."),
+        "assign_form",
+        manager=True,
+    )
+
+
+@require_POST
+@login_required
+def set_confidential(request, case_id):
+    return _case_action(
+        request,
+        selectors.case_detail(request.user, case_id),
+        ConfidentialForm(request.POST),
+        lambda case, data: services.set_confidential(request.user, case, data["confidential"]),
+        _("De vertrouwelijkheid is gewijzigd."),
+        _("De vertrouwelijkheid is niet gewijzigd."),
+        "confidential_form",
+        manager=True,
+    )
+
+
+@require_POST
+@login_required
+def share(request, case_id):
+    return _case_action(
+        request,
+        selectors.case_detail(request.user, case_id),
+        ShareForm(request.POST),
+        lambda case, data: services.share_case(
+            request.user, case, data["with_user"], data["reason"], data["until"]
+        ),
+        _("De casus is gedeeld."),
+        _("De casus is niet gedeeld; verbeter de fouten."),
+        "share_form",
+        manager=True,
+    )
+
+
+@require_POST
+@login_required
+def end_share(request, case_id):
+    case = selectors.case_detail(request.user, case_id)
+    if not policy.can_manage_case(request.user, case):
+        raise PermissionDenied(_("Alleen een triagist van het wijkteam kan dit doen."))
+    form = EndShareForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Kies een gebruiker."))
+        services.end_share(request.user, case, form.cleaned_data["with_user"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Het delen is beëindigd."))
+    return redirect("cases:detail", case_id=case.pk)
