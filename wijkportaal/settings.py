@@ -304,6 +304,8 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "EXCEPTION_HANDLER": "wijkportaal.api.exception_handler",
+    # OPTIONS answers 405: the OpenAPI schema is the one description of the API.
+    "DEFAULT_METADATA_CLASS": None,
     # Per process (local-memory cache); an empty THROTTLE_* value switches that limit off.
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
@@ -324,6 +326,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One named enum per choice set, so clients get stable type names.
+    "ENUM_NAME_OVERRIDES": {
+        "SignalKindEnum": "partners.choices.SignalKind",
+        "OrganisationKindEnum": "partners.choices.OrganisationKind",
+        "AgreementStatusEnum": "partners.choices.AgreementStatus",
+        "SignalStatusEnum": "signals.models.SignalStatus",
+        "UrgencyEnum": "signals.models.Urgency",
+        "OutcomeEnum": "signals.models.Outcome",
+        "DeclineReasonCategoryEnum": "signals.models.DeclineReason",
+        "ImportStatusEnum": "signals.models.ImportStatus",
+        "CaseStateEnum": "cases.models.CaseState",
+        "CaseEventKindEnum": "cases.models.CaseEventKind",
+        "ReminderKindEnum": "cases.models.ReminderKind",
+        "PurposeEnum": "privacy.models.Purpose",
+        "AccessActionEnum": "privacy.models.AccessAction",
+    },
     # Swagger UI's inline bootstrap script carries the CSP nonce (templates/drf_spectacular).
 }
 

@@ -165,7 +165,7 @@ def test_list_is_logged_with_ids_and_query_count_constant(
         ContactPerson(organisation=linde, district=noord, name=f"Collega {n}") for n in range(30)
     )
     client = client_for("eva")
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(20):
         response = client.get("/samenwerking/contactpersonen/")
     assert "Collega 29" in response.content.decode()
     entry = AccessLog.objects.filter(object_type="contact", action="list").latest("at")
