@@ -158,7 +158,7 @@ def household(team: TeamInfo, index: int) -> tuple[str, int, str, str]:
 
 def _household_index(rng: random.Random, size: int) -> int:
     # Power law: a small share of households gets many signals.
-    return min(size - 1, int(size * rng.random() ** 2.5))
+    return min(size - 1, int(size * rng.random() ** 1.4))
 
 
 @cache
@@ -355,11 +355,21 @@ def _demo_teams(demo: dict) -> list[TeamInfo]:
 
 def _assign_team_weights(rng: random.Random, generated: list[TeamInfo], demo_teams, scale):
     """Zipf-like share per team; the demo teams get fixed big-city shares."""
-    order = list(range(len(generated)))
-    # Bigger municipalities come first (they were created in rank order), shuffled a bit.
-    order.sort(key=lambda i: i + rng.random() * 5)
+    # Bigger municipalities come first (they were created in rank order); within one,
+    # district teams in order and the central team (few uncovered PC4s) after them.
+    order = sorted(
+        range(len(generated)),
+        key=lambda i: (
+            generated[i].municipality_id,
+            generated[i].district_id is None,
+            generated[i].district_id or 0,
+        ),
+    )
     rest = 1 - sum(DEMO_TEAM_SHARE.values())
-    raw = {i: 1 / (rank + 1) ** 0.8 for rank, i in enumerate(order)}
+    raw = {
+        i: (0.3 if generated[i].district_id is None else 1) / (rank + 1) ** 0.8
+        for rank, i in enumerate(order)
+    }
     total = sum(raw.values())
     for i, team in enumerate(generated):
         team.weight = rest * raw[i] / total
@@ -378,7 +388,7 @@ def _create_agreements(rng, municipalities, corporations, demo):
     corp_weights = [1 / rank for rank in range(1, len(corporations) + 1)]
     pairs: dict[int, list] = {}
     for municipality in municipalities:
-        count = min(len(corporations), rng.randint(1, 4))
+        count = min(len(corporations), rng.randint(2, 5))
         chosen = []
         while len(chosen) < count:
             corp = rng.choices(corporations, weights=corp_weights)[0]
@@ -641,7 +651,7 @@ def _signal_state(rng, age_days: int) -> str:
         return "received"  # overdue
     if r < 0.20:
         return "declined"
-    if r < 0.45:
+    if r < 0.47:
         return "case"
     return "closed"
 
@@ -1028,7 +1038,8 @@ def populate(scale: Scale, now: datetime | None = None, seed: int = 20261121, fa
         for municipality_id, corps in pairs.items():
             infos = [corp_by_id[c.pk] for c in corps]
             weights = [
-                DEMO_CORPORATION_WEIGHTS.get(c.name, 1 / (i + 1)) for i, c in enumerate(infos)
+                DEMO_CORPORATION_WEIGHTS.get(c.name, 1 / (i + 1) ** 0.5)
+                for i, c in enumerate(infos)
             ]
             world.corporations_by_municipality[municipality_id] = (infos, weights)
         municipality_orgs = list(
