@@ -46,7 +46,7 @@ DESCRIPTIONS = [
 NOTES = ["Huisbezoek afgelegd.", "Telefonisch contact gehad.", "Overleg met schuldhulp."]
 # Demo teams get a big-city share of all signals; De Linde files about 2 % of them.
 DEMO_TEAM_SHARE = {"Wijkteam Noord": 0.03, "Wijkteam Zuid": 0.015, "Centraal team Demostad": 0.005}
-DEMO_CORPORATION_WEIGHTS = {"Woonstichting De Linde": 0.40, "Stadswonen": 0.30}
+DEMO_CORPORATION_WEIGHTS = {"Woonstichting De Linde": 1.0, "Stadswonen": 0.4}
 
 
 @dataclass(frozen=True)
@@ -367,7 +367,7 @@ def _assign_team_weights(rng: random.Random, generated: list[TeamInfo], demo_tea
     )
     rest = 1 - sum(DEMO_TEAM_SHARE.values())
     raw = {
-        i: (0.3 if generated[i].district_id is None else 1) / (rank + 1) ** 0.8
+        i: (0.3 if generated[i].district_id is None else 1) / (rank + 4) ** 0.8
         for rank, i in enumerate(order)
     }
     total = sum(raw.values())
@@ -385,7 +385,7 @@ def _create_agreements(rng, municipalities, corporations, demo):
     each pair has an active agreement with terms per signal kind."""
     from partners.models import Agreement, AgreementTerm
 
-    corp_weights = [1 / rank for rank in range(1, len(corporations) + 1)]
+    corp_weights = [1 / rank**0.7 for rank in range(1, len(corporations) + 1)]
     pairs: dict[int, list] = {}
     for municipality in municipalities:
         count = min(len(corporations), rng.randint(2, 5))
