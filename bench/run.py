@@ -8,6 +8,7 @@ the floor is a hand-written SQL query returning the same rows, timed with psycop
 
 import http.client
 import json
+import math
 import os
 import platform
 import socket
@@ -327,7 +328,8 @@ def login(port: int, username: str) -> dict:
 
 def _percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))
+    # Nearest rank: the smallest value with at least pct % of the values at or below it.
+    index = min(len(ordered) - 1, max(0, math.ceil(pct / 100 * len(ordered)) - 1))
     return ordered[index]
 
 
