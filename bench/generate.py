@@ -1046,7 +1046,7 @@ def populate(scale: Scale, now: datetime | None = None, seed: int = 20261121, fa
             Organisation.objects.filter(kind="municipality").exclude(name="Gemeente Demostad")
         )
         _create_users(rng, scale, municipality_orgs, teams, corporations, demo, world.users)
-        counts = _load_big_tables(rng, scale, world, demo, pairs)
+        counts = _load_big_tables(rng, scale, world, demo, pairs, fast)
         counts.update(
             organisations=Organisation.objects.count(),
             municipalities=len(municipalities) + 1,
@@ -1055,7 +1055,7 @@ def populate(scale: Scale, now: datetime | None = None, seed: int = 20261121, fa
     return counts
 
 
-def _load_big_tables(rng, scale: Scale, world: World, demo, pairs) -> dict:
+def _load_big_tables(rng, scale: Scale, world: World, demo, pairs, fast: bool) -> dict:
     from django.db import connection
 
     from partners.models import Organisation
@@ -1096,6 +1096,7 @@ def _load_big_tables(rng, scale: Scale, world: World, demo, pairs) -> dict:
     event_columns = ["case_id", "at", "actor_id", "kind", "from_state", "to_state", "text", "data"]
     with connection.cursor() as django_cursor:
         cursor = django_cursor.cursor  # the psycopg2 cursor, for copy_expert
+        dropped = _drop_secondary_indexes(cursor) if fast else []
         counts = {
             "signals": copy_rows(cursor, "signals_signal", SIGNAL_COLUMNS, rows),
             "signal_permissions": copy_rows(
@@ -1135,7 +1136,43 @@ def _load_big_tables(rng, scale: Scale, world: World, demo, pairs) -> dict:
         counts["complexes"], counts["complex_addresses"] = _create_complexes(
             rng, cursor, world, pairs, demo
         )
+        _recreate_indexes(cursor, dropped)
     return counts
+
+
+BULK_TABLES = [
+    "signals_signal",
+    "privacy_signalgroupobjectpermission",
+    "cases_case",
+    "cases_casesignal",
+    "cases_caseevent",
+    "privacy_casegroupobjectpermission",
+    "privacy_accesslog",
+]
+
+
+def _drop_secondary_indexes(cursor) -> list[str]:
+    """Indexes that back no constraint are dropped before COPY and built afterwards in one
+    pass each, which is several times faster than maintaining them row by row."""
+    cursor.execute(
+        """
+        SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+        FROM pg_index i
+        WHERE i.indrelid::regclass::text = ANY(%s)
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+        """,
+        [BULK_TABLES],
+    )
+    indexes = cursor.fetchall()
+    for name, _definition in indexes:
+        cursor.execute(f'DROP INDEX "{name}"')
+    return [definition for _name, definition in indexes]
+
+
+def _recreate_indexes(cursor, definitions: list[str]) -> None:
+    cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+    for definition in definitions:
+        cursor.execute(definition)
 
 
 def analyze() -> None:

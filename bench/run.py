@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 import uuid
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -769,6 +770,8 @@ def bench_environment(database_url: str) -> dict:
 
 
 def main(scale_name: str, database_url: str, generate: bool = True, workers: int = 4) -> dict:
+    # The in-process test client has no collected static files to serve; that is fine.
+    warnings.filterwarnings("ignore", message="No directory at")
     env = bench_environment(database_url)
     os.environ.update(env)
     import django
