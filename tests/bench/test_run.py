@@ -3,7 +3,15 @@ available instead of failing the run."""
 
 from urllib.parse import urlparse
 
-from bench.run import NOT_AVAILABLE, Bench, Plan, Target, _percentile
+from bench.run import (
+    NOT_AVAILABLE,
+    Bench,
+    Plan,
+    Target,
+    _new_signal,
+    _percentile,
+    count_queries,
+)
 from partners.demo import load_demo_world
 
 PLAN = Plan(sequential=5, concurrent=6, concurrency=2, warmup=1, max_seconds=5, floor_runs=2)
@@ -18,22 +26,30 @@ def test_percentile_is_nearest_rank():
 
 def test_available_and_missing_targets(transactional_db, live_server):
     load_demo_world()
-    bench = Bench(urlparse(live_server.url).port, PLAN, {}, "", workers=1)
+    bench = Bench(urlparse(live_server.url).port, PLAN, {"run_id": "t"}, "", workers=1)
 
     health = bench.measure(Target("healthz", "GET", lambda c: "/healthz", None))
     assert (health.status, health.http_status, health.requests) == ("info", 200, 5)
     assert 0 < health.p50_ms <= health.p95_ms
     assert health.rps > 0
 
-    # A page behind the login (session via the login form) that is not built yet.
-    page = bench.measure(Target("ontbreekt", "GET", lambda c: "/signalen/x/", "noor", api=False))
+    # A page behind the login (session via the login form) that does not exist.
+    page = bench.measure(Target("ontbreekt", "GET", lambda c: "/bestaat-niet/", "noor", api=False))
     assert (page.status, page.http_status, page.p50_ms) == (NOT_AVAILABLE, 404, None)
 
-    # An API endpoint with a token that is not built yet.
+    # An API endpoint with a token that does not exist.
     api = bench.measure(Target("ontbreekt", "GET", lambda c: "/api/v1/bestaat-niet/", "anna"))
     assert api.status == NOT_AVAILABLE
 
-    # An answer the user may not have is an error, not "not available".
+    # A redirect (anna is no administrator) is measured like any other answer.
     admin_page = bench.measure(Target("beheer", "GET", lambda c: "/beheer/", "anna", api=False))
-    assert admin_page.status in ("info", "FOUT")
-    assert admin_page.http_status != 404
+    assert (admin_page.status, admin_page.http_status) == ("info", 302)
+
+    # A write with a JSON body on an endpoint that does not exist.
+    create = bench.measure(
+        Target("melden", "POST", lambda c: "/api/v1/bestaat-niet/", "anna", body=_new_signal)
+    )
+    assert create.status == NOT_AVAILABLE
+
+    # Queries per request are counted in-process.
+    assert count_queries(Target("healthz", "GET", lambda c: "/healthz", None), {}, 1) == 1
