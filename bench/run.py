@@ -46,7 +46,7 @@ class Plan:
 
 PLANS = {
     "tiny": Plan(20, 40, warmup=4, max_seconds=5.0, floor_runs=10),
-    "small": Plan(60, 120, max_seconds=12.0),
+    "small": Plan(60, 120, max_seconds=8.0),  # stays under 5 minutes with every view built
     "national": Plan(200, 400, max_seconds=30.0, floor_runs=50),
 }
 
