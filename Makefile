@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: install run test lint format messages clean
+.PHONY: install run test lint format messages clean bench
 
 # Installs the dependencies listed in pyproject.toml (runtime + dev) into .venv.
 $(VENV)/.installed: pyproject.toml
@@ -30,6 +30,12 @@ test: install
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Benchmark on PostgreSQL: generates wp_bench_$(SCALE), serves it with gunicorn and measures
+# (docs/performance.md). `make bench SCALE=small` takes a few minutes.
+SCALE ?= national
+bench: install
+	$(PY) -m bench --scale $(SCALE)
 
 lint: install
 	$(VENV)/bin/ruff check --fix .

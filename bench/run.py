@@ -1,0 +1,847 @@
+"""The benchmark run: generate the database, serve it with gunicorn, measure every target.
+
+Each target is a declarative `Target` (name, method, path builder, user, body builder,
+floor SQL, goal). A target whose URL answers 404 because the view is not built is reported
+as "niet beschikbaar" (not available) instead of failing the run. Latencies are taken
+over real HTTP on 127.0.0.1; queries per request in-process with Django's test client;
+the floor is a hand-written SQL query returning the same rows, timed with psycopg2."""
+
+import http.client
+import json
+import math
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+DEMO_PASSWORD = "wijkportaal-demo"  # noqa: S105 - documented demo password
+NOT_AVAILABLE = "niet beschikbaar"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How many requests per target, per scale."""
+
+    sequential: int
+    concurrent: int
+    concurrency: int = 4
+    warmup: int = 8
+    max_seconds: float = 20.0
+    floor_runs: int = 30
+
+
+PLANS = {
+    "tiny": Plan(20, 40, warmup=4, max_seconds=5.0, floor_runs=10),
+    "small": Plan(60, 120, max_seconds=8.0),  # stays under 5 minutes with every view built
+    "national": Plan(200, 400, max_seconds=30.0, floor_runs=50),
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    method: str
+    path: Callable[[dict], str]
+    user: str | None  # None: anonymous
+    api: bool = True  # API targets use a token, pages a session
+    body: Callable[[dict, int], dict] | None = None
+    floor: Callable[[dict], list[tuple[str, dict]]] | None = None
+    goal_ms: float | None = None  # p95 must stay under it
+    repeat: bool = True  # False: one timed request (import)
+
+
+@dataclass
+class Result:
+    name: str
+    method: str
+    path: str
+    user: str
+    status: str = ""
+    http_status: int | None = None
+    p50_ms: float | None = None
+    p95_ms: float | None = None
+    rps: float | None = None
+    requests: int = 0
+    queries: int | None = None
+    floor_p50_ms: float | None = None
+    ratio: float | None = None
+    goal_ms: float | None = None
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+# --- targets -----------------------------------------------------------------------------
+
+
+def _page(sql: str, count_sql: str):
+    return lambda c: [(sql, c), (count_sql, c)]
+
+
+SIGNAL_LIST_COLUMNS = (
+    "s.id, s.reference, s.kind, s.urgency, s.status, s.outcome, s.postcode, s.house_number, "
+    "s.filed_at, s.triage_deadline, s.feedback_deadline, t.name AS team_name"
+)
+
+
+def _signal_list_floor(where: str, order: str = "s.filed_at DESC"):
+    return _page(
+        f"SELECT {SIGNAL_LIST_COLUMNS} FROM signals_signal s "  # noqa: S608 - fixed text
+        f"JOIN partners_organisation t ON t.id = s.team_id WHERE {where} "
+        f"ORDER BY {order} LIMIT 25",
+        f"SELECT count(*) FROM signals_signal s WHERE {where}",  # noqa: S608 - fixed text
+    )
+
+
+def _new_signal(c: dict, i: int) -> dict:
+    return {
+        "kind": "nuisance",
+        "postcode": "1013 CD",
+        "house_number": 1 + i % 900,
+        "house_number_addition": "",
+        "description": "Geluidsoverlast gemeld door de buren (benchmark).",
+        "urgency": "normal",
+        "resident_informed": True,
+        "external_reference": f"BENCH-{c['run_id']}-{i}",
+    }
+
+
+TARGETS = [
+    Target("healthz", "GET", lambda c: "/healthz", None, floor=lambda c: [("SELECT 1", {})]),
+    Target(
+        "werkbak team (pagina)",
+        "GET",
+        lambda c: "/casussen/werkbak/",
+        "noor",
+        api=False,
+        floor=_signal_list_floor(
+            "s.team_id = %(noord)s AND s.status = 'received'", "s.triage_deadline, s.filed_at"
+        ),
+        goal_ms=100,
+    ),
+    Target(
+        "signalen API (team)",
+        "GET",
+        lambda c: "/api/v1/signals/",
+        "noor",
+        floor=_signal_list_floor("s.team_id = %(noord)s"),
+        goal_ms=100,
+    ),
+    Target(
+        "signalen API (team, status=received)",
+        "GET",
+        lambda c: "/api/v1/signals/?status=received",
+        "noor",
+        floor=_signal_list_floor("s.team_id = %(noord)s AND s.status = 'received'"),
+        goal_ms=100,
+    ),
+    Target(
+        "signalen API (corporatie)",
+        "GET",
+        lambda c: "/api/v1/signals/",
+        "anna",
+        floor=_signal_list_floor("s.organisation_id = %(delinde)s"),
+        goal_ms=100,
+    ),
+    Target(
+        "signalen (pagina, corporatie)",
+        "GET",
+        lambda c: "/signalen/",
+        "anna",
+        api=False,
+        floor=_signal_list_floor("s.organisation_id = %(delinde)s"),
+        goal_ms=100,
+    ),
+    Target(
+        "signaal detail API (team)",
+        "GET",
+        lambda c: f"/api/v1/signals/{c['team_signal']}/",
+        "noor",
+        floor=lambda c: [
+            (
+                "SELECT s.*, t.name FROM signals_signal s JOIN partners_organisation t "
+                "ON t.id = s.team_id WHERE s.id = %(team_signal)s",
+                c,
+            )
+        ],
+    ),
+    Target(
+        "signaal detail (pagina, corporatie)",
+        "GET",
+        lambda c: f"/signalen/{c['corporation_signal']}/",
+        "anna",
+        api=False,
+        floor=lambda c: [
+            (
+                "SELECT s.*, t.name FROM signals_signal s JOIN partners_organisation t "
+                "ON t.id = s.team_id WHERE s.id = %(corporation_signal)s",
+                c,
+            )
+        ],
+    ),
+    Target(
+        "signaal melden API",
+        "POST",
+        lambda c: "/api/v1/signals/",
+        "anna",
+        body=_new_signal,
+        goal_ms=50,
+    ),
+    Target(
+        "casus (pagina)",
+        "GET",
+        lambda c: f"/casussen/{c['case']}/",
+        "noor",
+        api=False,
+        floor=lambda c: [
+            ("SELECT * FROM cases_case WHERE id = %(case)s", c),
+            (
+                "SELECT s.* FROM signals_signal s JOIN cases_casesignal l ON l.signal_id = s.id "
+                "WHERE l.case_id = %(case)s ORDER BY s.filed_at",
+                c,
+            ),
+            ("SELECT * FROM cases_caseevent WHERE case_id = %(case)s ORDER BY at, id", c),
+        ],
+    ),
+    Target(
+        "casus detail API",
+        "GET",
+        lambda c: f"/api/v1/cases/{c['case']}/",
+        "noor",
+    ),
+    Target(
+        "coördinatordashboard (pagina)",
+        "GET",
+        lambda c: "/samenwerking/dashboard/",
+        "eva",
+        api=False,
+        floor=lambda c: [
+            (
+                "SELECT s.team_id, s.kind, s.status, count(*), "
+                "count(*) FILTER (WHERE s.triaged_at::date > s.triage_deadline) "
+                "FROM signals_signal s JOIN partners_organisation t ON t.id = s.team_id "
+                "WHERE t.municipality_id = %(demostad)s GROUP BY 1, 2, 3",
+                c,
+            )
+        ],
+        goal_ms=500,
+    ),
+    Target(
+        "complexinzichten API",
+        "GET",
+        lambda c: "/api/v1/insights/complexes/",
+        "anna",
+        floor=lambda c: [
+            (
+                "SELECT x.code, count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM "
+                "cases_case k WHERE k.household_key = a.household_key)) FROM partners_complex x "
+                "JOIN partners_complexaddress a ON a.complex_id = x.id "
+                "WHERE x.corporation_id = %(delinde)s GROUP BY x.code",
+                c,
+            )
+        ],
+    ),
+    Target("API-schema", "GET", lambda c: "/api/v1/schema/", "anna"),
+]
+IMPORT_ROWS = 10_000
+IMPORT_GOAL_S = 10.0
+SWEEP_GOAL_S = 60.0
+
+
+# --- HTTP ----------------------------------------------------------------------------------
+
+
+class Http:
+    """A keep-alive connection to the benchmark server with a session or token."""
+
+    def __init__(self, port: int, headers: dict | None = None, cookies: dict | None = None):
+        self.port = port
+        self.headers = dict(headers or {})
+        self.cookies = dict(cookies or {})
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers=None):
+        all_headers = {"Host": "127.0.0.1", **self.headers, **(headers or {})}
+        if self.cookies:
+            all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+            if method != "GET" and "csrftoken" in self.cookies:
+                all_headers["X-CSRFToken"] = self.cookies["csrftoken"]
+        try:
+            self.conn.request(method, path, body=body, headers=all_headers)
+            response = self.conn.getresponse()
+        except (ConnectionError, http.client.HTTPException):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
+            self.conn.request(method, path, body=body, headers=all_headers)
+            response = self.conn.getresponse()
+        data = response.read()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookie = SimpleCookie(header)
+            self.cookies.update({key: morsel.value for key, morsel in cookie.items()})
+        return response.status, data
+
+    def json(self, method: str, path: str, payload: dict | None = None):
+        body = json.dumps(payload).encode() if payload is not None else None
+        headers = {"Accept": "application/json"}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        return self.request(method, path, body, headers)
+
+    def close(self):
+        self.conn.close()
+
+
+def login(port: int, username: str) -> dict:
+    """Sign in through the login form (CSRF included) and return the session cookies."""
+    client = Http(port)
+    client.request("GET", "/inloggen/")
+    form = urlencode(
+        {
+            "username": username,
+            "password": DEMO_PASSWORD,
+            "csrfmiddlewaretoken": client.cookies.get("csrftoken", ""),
+        }
+    ).encode()
+    status, _body = client.request(
+        "POST",
+        "/inloggen/",
+        form,
+        {"Content-Type": "application/x-www-form-urlencoded", "Referer": "http://127.0.0.1/"},
+    )
+    client.close()
+    if status != 302 or "sessionid" not in client.cookies:
+        raise RuntimeError(f"Inloggen als {username} mislukt (HTTP {status}).")
+    return client.cookies
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    # Nearest rank: the smallest value with at least pct % of the values at or below it.
+    index = min(len(ordered) - 1, max(0, math.ceil(pct / 100 * len(ordered)) - 1))
+    return ordered[index]
+
+
+# --- server --------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "wijkportaal.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--timeout",
+        "300",
+        "--log-level",
+        "warning",
+    ]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    log = (RESULTS / "gunicorn.log").open("w")  # keeps "Not Found" lines out of the table
+    server = subprocess.Popen(  # noqa: S603 - fixed command
+        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            status, _body = Http(port).request("GET", "/healthz")
+            if status == 200:
+                return server
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    raise RuntimeError("gunicorn kwam niet op binnen 60 seconden.")
+
+
+# --- measuring -----------------------------------------------------------------------------
+
+
+class Bench:
+    def __init__(self, port: int, plan: Plan, context: dict, database_url: str, workers: int):
+        self.port = port
+        self.workers = workers
+        self.plan = plan
+        self.context = context
+        self.database_url = database_url
+        self.tokens: dict[str, str] = {}
+        self.sessions: dict[str, dict] = {}
+        self.counter = 0
+        self.lock = threading.Lock()
+
+    def next_index(self) -> int:
+        with self.lock:
+            self.counter += 1
+            return self.counter
+
+    def client(self, target: Target) -> Http:
+        if target.user is None:
+            return Http(self.port)
+        if target.api:
+            if target.user not in self.tokens:
+                self.tokens[target.user] = _issue_token(target.user)
+            return Http(self.port, headers={"Authorization": f"Token {self.tokens[target.user]}"})
+        if target.user not in self.sessions:
+            self.sessions[target.user] = login(self.port, target.user)
+        return Http(self.port, cookies=self.sessions[target.user])
+
+    def send(self, client: Http, target: Target, path: str) -> tuple[int, float]:
+        payload = target.body(self.context, self.next_index()) if target.body else None
+        start = time.perf_counter()
+        if target.api or payload is not None:
+            status, _data = client.json(target.method, path, payload)
+        else:
+            status, _data = client.request(target.method, path)
+        return status, (time.perf_counter() - start) * 1000
+
+    def measure(self, target: Target) -> Result:
+        path = target.path(self.context)
+        result = Result(
+            target.name, target.method, path, target.user or "anoniem", goal_ms=target.goal_ms
+        )
+        client = self.client(target)
+        status, _ms = self.send(client, target, path)
+        result.http_status = status
+        if status == 404:
+            result.status = NOT_AVAILABLE
+            return result
+        if status >= 400:
+            result.status = "FOUT"
+            result.note = f"HTTP {status}"
+            return result
+        # Sync workers close the connection after each answer: warm every worker.
+        for _ in range(max(self.plan.warmup, 3 * self.workers)):
+            self.send(client, target, path)
+        latencies = self._sequential(client, target, path)
+        client.close()
+        result.requests = len(latencies)
+        result.p50_ms = statistics.median(latencies)
+        result.p95_ms = _percentile(latencies, 95)
+        result.rps = self._concurrent(target, path)
+        if target.floor:
+            result.floor_p50_ms = floor_time(
+                self.database_url, target.floor(self.context), self.plan
+            )
+            if result.floor_p50_ms:
+                result.ratio = result.p50_ms / result.floor_p50_ms
+        result.status = _verdict(result.p95_ms, target.goal_ms)
+        return result
+
+    def _sequential(self, client: Http, target: Target, path: str) -> list[float]:
+        latencies, started = [], time.monotonic()
+        for _ in range(self.plan.sequential):
+            _status, ms = self.send(client, target, path)
+            latencies.append(ms)
+            if time.monotonic() - started > self.plan.max_seconds:
+                break
+        return latencies
+
+    def _concurrent(self, target: Target, path: str) -> float:
+        """Requests per second with `concurrency` clients sharing `concurrent` requests."""
+        remaining = [self.plan.concurrent]
+        done = [0]
+        stop_at = time.monotonic() + self.plan.max_seconds
+
+        def worker():
+            client = self.client(target)
+            while time.monotonic() < stop_at:
+                with self.lock:
+                    if remaining[0] == 0:
+                        break
+                    remaining[0] -= 1
+                self.send(client, target, path)
+                with self.lock:
+                    done[0] += 1
+            client.close()
+
+        threads = [threading.Thread(target=worker) for _ in range(self.plan.concurrency)]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return done[0] / (time.perf_counter() - started)
+
+
+def _verdict(value_ms: float | None, goal_ms: float | None) -> str:
+    if goal_ms is None or value_ms is None:
+        return "info"
+    return "PASS" if value_ms < goal_ms else "FAIL"
+
+
+def _issue_token(username: str) -> str:
+    from django.contrib.auth import get_user_model
+
+    from privacy.services import issue_api_token
+
+    _token, key = issue_api_token(get_user_model().objects.get(username=username), "benchmark")
+    return key
+
+
+def floor_time(database_url: str, statements: list[tuple[str, dict]], plan: Plan) -> float:
+    """Median time of the hand-written SQL for the same rows, over a fresh connection."""
+    import psycopg2
+
+    conn = psycopg2.connect(database_url)
+    timings = []
+    with conn.cursor() as cursor:
+        for run in range(plan.floor_runs + 3):
+            start = time.perf_counter()
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+            if run >= 3:  # the first runs warm the plan cache
+                timings.append((time.perf_counter() - start) * 1000)
+    conn.rollback()
+    conn.close()
+    return statistics.median(timings)
+
+
+def count_queries(target: Target, context: dict, index: int) -> int | None:
+    """Queries of one request, in-process with Django's test client on the same data."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    headers = {}
+    if target.user:
+        user = get_user_model().objects.get(username=target.user)
+        if target.api:
+            headers["HTTP_AUTHORIZATION"] = f"Token {_issue_token(target.user)}"
+        else:
+            client.force_login(user)
+    path = target.path(context)
+    payload = target.body(context, index) if target.body else None
+    with CaptureQueriesContext(connection) as queries:
+        if target.method == "GET":
+            response = client.get(path, **headers)
+        else:
+            response = client.generic(
+                target.method,
+                path,
+                json.dumps(payload),
+                content_type="application/json",
+                **headers,
+            )
+    if response.status_code >= 400:
+        return None
+    return len(queries.captured_queries)
+
+
+# --- import and sweep ------------------------------------------------------------------------
+
+
+def import_csv(run_id: str, rows: int) -> bytes:
+    lines = [
+        "kind;postcode;house_number;house_number_addition;description;urgency;"
+        "resident_informed;external_reference"
+    ]
+    for i in range(rows):
+        lines.append(
+            f"nuisance;1014 {'AB' if i % 2 else 'CD'};{1 + i % 5000};;"
+            f"Overlast gemeld via import (benchmark {i});normal;ja;IMPORT-{run_id}-{i}"
+        )
+    return ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8")
+
+
+def measure_import(bench: Bench) -> Result:
+    path = "/api/v1/signals/import/"
+    result = Result(
+        f"CSV-import {IMPORT_ROWS} rijen", "POST", path, "anna", goal_ms=IMPORT_GOAL_S * 1000
+    )
+    boundary = uuid.uuid4().hex
+    content = import_csv(bench.context["run_id"], IMPORT_ROWS)
+    body = (
+        (
+            f"--{boundary}\r\n"
+            'Content-Disposition: form-data; name="file"; filename="import.csv"\r\n'
+            f"Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    client = bench.client(Target("import", "POST", lambda c: path, "anna"))
+    start = time.perf_counter()
+    status, data = client.request(
+        "POST",
+        path,
+        body,
+        {"Content-Type": f"multipart/form-data; boundary={boundary}", "Accept": "application/json"},
+    )
+    elapsed = (time.perf_counter() - start) * 1000
+    client.close()
+    result.http_status = status
+    if status in (404, 405) and b"created" not in data:
+        result.status = NOT_AVAILABLE
+        return result
+    if status >= 400:
+        result.status, result.note = "FOUT", f"HTTP {status}"
+        return result
+    result.p50_ms = result.p95_ms = elapsed
+    result.requests = 1
+    result.rps = IMPORT_ROWS / (elapsed / 1000)  # rows per second
+    result.note = "req/s = rijen per seconde"
+    try:
+        result.extra = {k: v for k, v in json.loads(data).items() if k in ("created", "duplicates")}
+    except ValueError:
+        result.extra = {}
+    result.status = _verdict(elapsed, result.goal_ms)
+    return result
+
+
+def measure_sweep(env: dict, now: datetime) -> Result:
+    moment = now.strftime("%Y-%m-%dT%H:%M")
+    command = [sys.executable, "manage.py", "send_reminders", "--now", moment]
+    result = Result(
+        "herinneringssweep send_reminders",
+        "CMD",
+        " ".join(command[1:]),
+        "-",
+        goal_ms=SWEEP_GOAL_S * 1000,
+    )
+    start = time.perf_counter()
+    done = subprocess.run(  # noqa: S603 - fixed command
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800
+    )
+    elapsed = (time.perf_counter() - start) * 1000
+    if done.returncode != 0:
+        unknown = "Unknown command" in done.stderr
+        result.status = NOT_AVAILABLE if unknown else "FOUT"
+        result.note = "" if unknown else done.stderr.strip().splitlines()[-1][:200]
+        return result
+    result.p50_ms = result.p95_ms = elapsed
+    result.requests = 1
+    result.note = done.stdout.strip().replace("\n", " | ")[:300]
+    result.status = _verdict(elapsed, result.goal_ms)
+    return result
+
+
+# --- context, machine, report ----------------------------------------------------------------
+
+
+def build_context(run_id: str) -> dict:
+    """Ids the targets need: the demo organisations and typical objects in their data."""
+    from cases.models import Case
+    from partners.models import Municipality, Organisation
+    from signals.models import Signal
+
+    noord = Organisation.objects.get(name="Wijkteam Noord").pk
+    delinde = Organisation.objects.get(name="Woonstichting De Linde").pk
+    team_signal = (
+        Signal.objects.filter(team_id=noord, status="received").order_by("triage_deadline").first()
+    )
+    corporation_signal = (
+        Signal.objects.filter(organisation_id=delinde).order_by("-filed_at").first()
+    )
+    case = (
+        Case.objects.filter(team_id=noord, confidential=False)
+        .exclude(state="closed")
+        .order_by("-opened_at")
+        .first()
+    )
+    return {
+        "run_id": run_id,
+        "noord": noord,
+        "delinde": delinde,
+        "demostad": Municipality.objects.get(name="Demostad").pk,
+        "team_signal": str(team_signal.pk) if team_signal else str(uuid.uuid4()),
+        "corporation_signal": str(corporation_signal.pk)
+        if corporation_signal
+        else str(uuid.uuid4()),
+        "case": str(case.pk) if case else str(uuid.uuid4()),
+    }
+
+
+def machine_info() -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    memory = ""
+    try:
+        memory = subprocess.run(
+            ["/usr/bin/free", "-h"], capture_output=True, text=True, check=False
+        ).stdout.splitlines()[1]
+    except (OSError, IndexError):
+        memory = ""
+    return {
+        "cpus": os.cpu_count(),
+        "memory": " ".join(memory.split()),
+        "postgresql": postgres,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def _fmt(value, digits=1) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def print_table(results: list[Result]) -> None:
+    header = [
+        "doel",
+        "gebruiker",
+        "p50 ms",
+        "p95 ms",
+        "req/s",
+        "queries",
+        "vloer ms",
+        "ratio",
+        "norm ms",
+        "uitslag",
+    ]
+    rows = [
+        [
+            r.name,
+            r.user,
+            _fmt(r.p50_ms),
+            _fmt(r.p95_ms),
+            _fmt(r.rps),
+            _fmt(r.queries),
+            _fmt(r.floor_p50_ms, 2),
+            _fmt(r.ratio),
+            _fmt(r.goal_ms, 0),
+            r.status + (f" ({r.note})" if r.note and r.status == "FOUT" else ""),
+        ]
+        for r in results
+    ]
+    widths = [max(len(str(x)) for x in column) for column in zip(header, *rows, strict=True)]
+    line = "  ".join(f"{{:<{w}}}" for w in widths)
+    print(line.format(*header))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print(line.format(*row))
+
+
+def write_json(report: dict, scale: str) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = RESULTS / f"{scale}-{stamp}.json"
+    text = json.dumps(report, indent=2, ensure_ascii=False, default=str)
+    path.write_text(text, encoding="utf-8")
+    (RESULTS / f"latest-{scale}.json").write_text(text, encoding="utf-8")
+    return path
+
+
+# --- main -------------------------------------------------------------------------------------
+
+
+def bench_environment(database_url: str) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="wijkportaal.settings",
+        DJANGO_ENV="development",
+        DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        LOG_LEVEL="ERROR",  # no "Not Found" lines for targets not built yet
+        EMAIL_URL="dummy://",
+        CELERY_TASK_ALWAYS_EAGER="true",
+    )
+    return env
+
+
+def main(scale_name: str, database_url: str, generate: bool = True, workers: int = 4) -> dict:
+    # The in-process test client has no collected static files to serve; that is fine.
+    warnings.filterwarnings("ignore", message="No directory at")
+    env = bench_environment(database_url)
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from bench import generate as generator
+
+    scale = generator.SCALES[scale_name]
+    plan = PLANS[scale_name]
+    started = time.perf_counter()
+    generation: dict = {"skipped": not generate}
+    if generate:
+        connection.close()
+        generator.recreate_database(database_url)
+        call_command("migrate", verbosity=0)
+        migrated = time.perf_counter()
+        counts = generator.populate(scale)
+        loaded = time.perf_counter()
+        generator.analyze()
+        generation = {
+            "migrate_s": round(migrated - started, 1),
+            "load_s": round(loaded - migrated, 1),
+            "analyze_s": round(time.perf_counter() - loaded, 1),
+            "counts": counts,
+        }
+        print(f"Gegenereerd in {time.perf_counter() - started:.0f} s: {counts}", flush=True)
+    run_id = uuid.uuid4().hex[:8]
+    context = build_context(run_id)
+    results = measure_all(env, plan, context, database_url, workers)
+    report = {
+        "scale": scale_name,
+        "database": database_url.rsplit("/", 1)[-1],
+        "taken_at": timezone.now().isoformat(),
+        "machine": machine_info(),
+        "generation": generation,
+        "plan": plan.__dict__,
+        "total_s": round(time.perf_counter() - started, 1),
+        "results": [r.__dict__ for r in results],
+    }
+    print()
+    print_table(results)
+    path = write_json(report, scale_name)
+    print(f"\nTotaal {report['total_s']} s; resultaten in {path.relative_to(ROOT)}")
+    return report
+
+
+def measure_all(env, plan: Plan, context: dict, database_url: str, workers: int) -> list:
+    from django.utils import timezone
+
+    port = free_port()
+    server = start_server(env, port, workers)
+    try:
+        bench = Bench(port, plan, context, database_url, workers)
+        results = []
+        for target in TARGETS:
+            result = bench.measure(target)
+            if result.status not in (NOT_AVAILABLE, "FOUT"):
+                result.queries = count_queries(target, context, bench.next_index())
+            results.append(result)
+            print(f"  {result.name}: {result.status}", flush=True)
+        results.append(measure_import(bench))
+        print(f"  {results[-1].name}: {results[-1].status}", flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    sweep_moment = timezone.localtime() + timedelta(hours=1)
+    results.append(measure_sweep(env, sweep_moment))
+    print(f"  {results[-1].name}: {results[-1].status}", flush=True)
+    return results
