@@ -616,6 +616,37 @@ ACCESS_LOG_COLUMNS = [
     "reason",
     "request_id",
 ]
+CHAINED_ACCESS_LOG_COLUMNS = [*ACCESS_LOG_COLUMNS, "prev_hash", "hash"]
+
+
+class _Chain:
+    """Hash-chains generated access-log rows exactly as `privacy.chain.append` does, so
+    `verify_access_log` holds on the benchmark database too."""
+
+    def __init__(self):
+        self.last_hash = ""
+        self.count = 0
+
+    def rows(self, rows):
+        from privacy.chain import row_hash
+
+        for row in rows:
+            values = dict(zip(ACCESS_LOG_COLUMNS, row, strict=True))
+            values["object_id"] = str(values["object_id"] or "")
+            values["object_ids"] = []
+            digest = row_hash(self.last_hash, values)
+            yield [*row, self.last_hash, digest]
+            self.last_hash = digest
+            self.count += 1
+
+    def store_head(self, cursor):
+        cursor.execute(
+            "INSERT INTO privacy_accesslogchainhead (id, last_id, last_hash) "
+            "SELECT 1, max(id), %s FROM privacy_accesslog "
+            "ON CONFLICT (id) DO UPDATE SET last_id = EXCLUDED.last_id, "
+            "last_hash = EXCLUDED.last_hash",
+            [self.last_hash],
+        )
 
 
 def _filing_moments(rng: random.Random, count: int, now: datetime) -> list[tuple[date, int, int]]:
@@ -1129,10 +1160,17 @@ def _load_big_tables(rng, scale: Scale, world: World, demo, pairs, fast: bool) -
             ),
         }
         log_rows = _signal_log_rows(rng, world, rows, teams_by_id)
-        counts["access_log"] = copy_rows(cursor, "privacy_accesslog", ACCESS_LOG_COLUMNS, log_rows)
-        counts["access_log"] += copy_rows(
-            cursor, "privacy_accesslog", ACCESS_LOG_COLUMNS, _case_log_rows(world, cases)
+        chain = _Chain()
+        counts["access_log"] = copy_rows(
+            cursor, "privacy_accesslog", CHAINED_ACCESS_LOG_COLUMNS, chain.rows(log_rows)
         )
+        counts["access_log"] += copy_rows(
+            cursor,
+            "privacy_accesslog",
+            CHAINED_ACCESS_LOG_COLUMNS,
+            chain.rows(_case_log_rows(world, cases)),
+        )
+        chain.store_head(cursor)
         counts["complexes"], counts["complex_addresses"] = _create_complexes(
             rng, cursor, world, pairs, demo
         )

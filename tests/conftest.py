@@ -6,7 +6,17 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from partners.demo import load_demo_world
+from privacy.grants import permission_id
 from privacy.services import issue_api_token
+
+
+@pytest.fixture(autouse=True)
+def fresh_permission_ids():
+    """Transactional tests flush the database, which renumbers auth permissions; the
+    process-wide cache of permission ids must not outlive that."""
+    permission_id.cache_clear()
+    yield
+    permission_id.cache_clear()
 
 
 @pytest.fixture(autouse=True)
