@@ -13,7 +13,7 @@ HOUSE_NUMBER_MAX = 99999
 
 def normalise_postcode(value: str) -> str:
     """`1012ab` -> `1012 AB`; raises ValidationError with a Dutch message when invalid."""
-    match = POSTCODE_RE.match((value or "").strip())
+    match = POSTCODE_RE.match(str(value or "").strip())
     if not match:
         raise ValidationError(
             _("Vul een geldige postcode in, bijvoorbeeld 1012 AB."), code="invalid_postcode"
@@ -42,7 +42,7 @@ def normalise_house_number(value) -> int:
 
 
 def normalise_addition(value: str | None) -> str:
-    addition = (value or "").strip().replace("-", "").replace(" ", "").upper()
+    addition = str(value or "").strip().replace("-", "").replace(" ", "").upper()
     if addition and not ADDITION_RE.match(addition):
         raise ValidationError(
             _("De toevoeging bestaat uit hoogstens 4 letters of cijfers."),

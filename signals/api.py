@@ -1,10 +1,12 @@
 """Signals API: file, list, read and import. Triage actions live in the cases app."""
 
+from collections.abc import Mapping
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
@@ -73,6 +75,8 @@ class SignalViewSet(viewsets.GenericViewSet):
     )
     def create(self, request):
         self._require_filing()
+        if not isinstance(request.data, Mapping):
+            raise ValidationError({"non_field_errors": [_("Stuur een JSON-object.")]})
         data = {name: request.data.get(name) for name in INPUT_FIELDS if name in request.data}
         try:
             signal = services.file_signal(request.user, data)

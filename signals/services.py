@@ -93,8 +93,12 @@ def clean_signal_input(data: dict) -> dict:
     cleaned: dict = {}
 
     def check(field, parser):
+        value = data.get(field)
         try:
-            cleaned[field] = parser(data.get(field))
+            if isinstance(value, list | dict):
+                # JSON clients can send any shape; every field here is one value.
+                raise ValidationError(_("Geef één waarde op."), code="invalid")
+            cleaned[field] = parser(value)
         except ValidationError as exc:
             errors.setdefault(field, []).extend(exc.messages)
 
