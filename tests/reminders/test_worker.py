@@ -11,6 +11,7 @@ from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.core import mail
 from django.db import connections
+from kombu import pools
 
 from cases.models import Reminder, ReminderKind
 from cases.tasks import run_reminder_sweeps
@@ -20,11 +21,14 @@ BROKER_KEYS = ("broker_url", "broker_transport_options", "task_always_eager")
 
 
 def _reset_producers(app):
-    """Drop pooled broker connections so the next publish uses the current broker URL."""
+    """Drop pooled broker connections so the next publish uses the current broker URL.
+    kombu's global producer pools are keyed by broker URL: an earlier test that published
+    to the same broker would otherwise leave a closed pool behind."""
     if app._pool is not None:
         app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    pools.reset()
 
 
 def _close_worker_connections(**kwargs):
