@@ -1,7 +1,10 @@
 """Runs every row of `tests/matrix` for every user; see `tests/matrix/__init__.py`."""
 
+from urllib.parse import urlsplit
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import URLResolver, get_resolver, resolve
 from rest_framework.test import APIClient
 
 from privacy.models import AccessLog
@@ -44,3 +47,24 @@ def test_permission_matrix(row, username, demo):
     )
     if row.logs_access and 200 <= expected < 300:
         assert AccessLog.objects.count() > before, f"{row.name} as {username} wrote no access log"
+
+
+def _routes(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            # A router's regex starts with "^"; resolve() joins routes without it.
+            yield prefix + str(pattern.pattern).removeprefix("^")
+
+
+# Django's own admin and language switch are not ours to put in the matrix.
+OUTSIDE_MATRIX = ("beheer/", "i18n/")
+
+
+def test_every_url_has_a_row_in_the_matrix(demo):
+    """A new view cannot land without deciding, per user, who may use it."""
+    world = build_world(demo)
+    covered = {resolve(urlsplit(row.url(world)).path).route for row in all_rows()}
+    routes = {r for r in _routes(get_resolver().url_patterns) if not r.startswith(OUTSIDE_MATRIX)}
+    assert sorted(routes - covered) == []
