@@ -16,8 +16,9 @@ def permission_id(app_label: str, codename: str) -> int:
     return Permission.objects.get(content_type__app_label=app_label, codename=codename).pk
 
 
-def grant_signal_access(signals) -> None:
-    """Filer's organisation may view; the routed team may view and triage."""
+def _signal_grant_rows(signals) -> list[tuple[int, int, object]]:
+    """(group, permission, signal) rows: the filer's organisation may view; the routed
+    team may view and triage. Without repeats (filer and team can be one group)."""
     view = permission_id("signals", "view_signal")
     triage = permission_id("signals", "triage_signal")
     rows = []
@@ -25,10 +26,15 @@ def grant_signal_access(signals) -> None:
         rows.append((signal.organisation.group_id, view, signal.pk))
         rows.append((signal.team.group_id, view, signal.pk))
         rows.append((signal.team.group_id, triage, signal.pk))
+    return list(dict.fromkeys(rows))
+
+
+def grant_signal_access(signals) -> None:
+    """Filer's organisation may view; the routed team may view and triage."""
     SignalGroupObjectPermission.objects.bulk_create(
         [
             SignalGroupObjectPermission(group_id=g, permission_id=p, content_object_id=s)
-            for g, p, s in dict.fromkeys(rows)
+            for g, p, s in _signal_grant_rows(signals)
         ],
         ignore_conflicts=True,
     )
@@ -67,16 +73,11 @@ def grant_signal_access_in_bulk(signals) -> None:
     if connection.vendor != "postgresql":
         grant_signal_access(signals)
         return
-    view = permission_id("signals", "view_signal")
-    triage = permission_id("signals", "triage_signal")
-    rows = set()
-    for signal in signals:
-        rows.add((signal.organisation.group_id, view, str(signal.pk)))
-        rows.add((signal.team.group_id, view, str(signal.pk)))
-        rows.add((signal.team.group_id, triage, str(signal.pk)))
+    rows = _signal_grant_rows(signals)
     if not rows:
         return
     groups, permissions, objects = (list(column) for column in zip(*rows, strict=True))
+    objects = [str(pk) for pk in objects]
     table = SignalGroupObjectPermission._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(

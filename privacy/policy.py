@@ -414,6 +414,11 @@ def can_list_signals(user) -> bool:
     return bool(corporation_ids(user) or team_ids(user))
 
 
+def filing_organisations(user) -> list:
+    """The corporations the user may file and import signals for."""
+    return [m.organisation for m in memberships_of(user) if m.role == Role.CORPORATION_STAFF]
+
+
 def visible_signal_imports(user) -> QuerySet:
     """CSV imports of the corporations the user works for."""
     SignalImport = apps.get_model("signals", "SignalImport")

@@ -14,9 +14,8 @@ from partners.choices import SignalKind
 from privacy import policy
 
 from . import selectors, services
-from .models import SignalStatus
+from .models import INPUT_FIELDS, SignalStatus
 from .serializers import (
-    INPUT_FIELDS,
     SIGNAL_SCHEMA,
     DuplicateSerializer,
     ImportResultSerializer,

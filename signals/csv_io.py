@@ -1,9 +1,10 @@
 """Reading and writing the CSV files of the signal import.
 
-The columns are the fields of `POST /api/v1/signals/`. Files come from Excel and from
-corporations' own systems: `;` or `,` separated (taken from the header line), UTF-8 with
-or without BOM, kinds as code or Dutch label. Validation of the values themselves is the
-service's (`clean_signal_input`), so every channel gives the same messages."""
+The columns are the fields of `POST /api/v1/signals/` (`models.INPUT_FIELDS`). Files come
+from Excel and from corporations' own systems: `;` or `,` separated (taken from the header
+line), UTF-8 with or without BOM, kinds as code or Dutch label. Validation of the values
+themselves is the service's (`clean_signal_input`), so every channel gives the same
+messages."""
 
 import csv
 import io
@@ -14,21 +15,8 @@ from django.utils.translation import gettext as _
 
 from partners.choices import SignalKind
 
-COLUMNS = [
-    "kind",
-    "postcode",
-    "house_number",
-    "house_number_addition",
-    "description",
-    "urgency",
-    "resident_informed",
-    "arrears_amount",
-    "arrears_months",
-    "external_reference",
-    "wgs_reminder_sent",
-    "wgs_contact_attempted",
-    "wgs_handover_offered",
-]
+from .models import INPUT_FIELDS
+
 REQUIRED_COLUMNS = ["kind", "postcode", "house_number", "description"]
 BOM = "\ufeff"
 
@@ -73,7 +61,7 @@ def read_rows(text: str) -> list[tuple[int, dict]]:
 
 
 def _check_header(header: list[str]) -> None:
-    unknown = [column for column in header if column not in COLUMNS]
+    unknown = [column for column in header if column not in INPUT_FIELDS]
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     messages = []
     if missing:
@@ -104,7 +92,7 @@ def extra_columns_error(data: dict) -> dict | None:
 
 
 def template_csv() -> str:
-    return BOM + ";".join(COLUMNS) + "\r\n"
+    return BOM + ";".join(INPUT_FIELDS) + "\r\n"
 
 
 def errors_csv(errors: list[dict]) -> str:

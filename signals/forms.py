@@ -9,6 +9,7 @@ from partners.choices import OrganisationKind, SignalKind
 from partners.models import Organisation
 
 from .models import SignalStatus, Urgency
+from .services import clean_signal_input
 
 REQUIRED = {"required": _("Dit veld is verplicht.")}
 
@@ -97,8 +98,6 @@ class SignalForm(forms.Form):
     def add_remaining_errors(self) -> None:
         """When the form itself refused something, still show the service's messages for
         the other fields, so one round trip reveals every mistake."""
-        from .services import clean_signal_input
-
         try:
             clean_signal_input(self.data.dict())
         except ValidationError as error:

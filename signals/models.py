@@ -38,6 +38,25 @@ class DeclineReason(models.TextChoices):
     OTHER = "other", _("Overig")
 
 
+# The fields a filer provides: the body of `POST /api/v1/signals/`, the columns of the CSV
+# import (and its template), in this order. `services.clean_signal_input` validates them.
+INPUT_FIELDS = (
+    "kind",
+    "postcode",
+    "house_number",
+    "house_number_addition",
+    "description",
+    "urgency",
+    "resident_informed",
+    "arrears_amount",
+    "arrears_months",
+    "external_reference",
+    "wgs_reminder_sent",
+    "wgs_contact_attempted",
+    "wgs_handover_offered",
+)
+
+
 class Signal(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField(_("kenmerk"), max_length=20, unique=True)

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from partners.postcodes import normalise_postcode
 from privacy import access_log, policy
-from privacy.models import AccessAction
+from privacy.models import AccessAction, Purpose
 
 from .models import Signal, SignalImport
 
@@ -78,3 +78,18 @@ def signal_import_list(user) -> QuerySet:
 
 def signal_import_detail(user, pk) -> SignalImport:
     return get_object_or_404(policy.visible_signal_imports(user).select_related("user"), pk=pk)
+
+
+def signal_import_error_export(user, pk) -> SignalImport:
+    """An import whose error report the user downloads (404 when not visible); the export
+    is written to the access log, since the messages can quote what the file said."""
+    signal_import = signal_import_detail(user, pk)
+    access_log.record(
+        user,
+        AccessAction.EXPORT,
+        "signal_import",
+        signal_import.pk,
+        organisation_id=signal_import.organisation_id,
+        purpose=Purpose.EXPORT,
+    )
+    return signal_import

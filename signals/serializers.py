@@ -8,7 +8,7 @@ from rest_framework import serializers
 from partners.choices import SignalKind
 from privacy import policy
 
-from .models import Signal, SignalStatus, Urgency
+from .models import INPUT_FIELDS, Signal, SignalStatus, Urgency
 
 
 class NameSerializer(serializers.Serializer):
@@ -16,8 +16,9 @@ class NameSerializer(serializers.Serializer):
 
 
 class SignalInputSerializer(serializers.Serializer):
-    """Describes the POST body; values are validated by `clean_signal_input`, so the API,
-    the browser form and the CSV import give the same Dutch messages."""
+    """Describes the POST body (`INPUT_FIELDS`, for the OpenAPI schema); values are
+    validated by `clean_signal_input`, so the API, the browser form and the CSV import give
+    the same Dutch messages."""
 
     kind = serializers.ChoiceField(choices=SignalKind.choices)
     postcode = serializers.CharField(help_text="1012 AB or 1012ab")
@@ -30,13 +31,10 @@ class SignalInputSerializer(serializers.Serializer):
         max_digits=10, decimal_places=2, required=False, allow_null=True, coerce_to_string=True
     )
     arrears_months = serializers.IntegerField(required=False, allow_null=True)
+    external_reference = serializers.CharField(required=False, allow_null=True, max_length=100)
     wgs_reminder_sent = serializers.BooleanField(required=False)
     wgs_contact_attempted = serializers.BooleanField(required=False)
     wgs_handover_offered = serializers.BooleanField(required=False)
-    external_reference = serializers.CharField(required=False, allow_null=True, max_length=100)
-
-
-INPUT_FIELDS = list(SignalInputSerializer().fields)
 
 
 class FilerSignalSerializer(serializers.ModelSerializer):
@@ -47,19 +45,7 @@ class FilerSignalSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "reference",
-            "kind",
-            "urgency",
-            "postcode",
-            "house_number",
-            "house_number_addition",
-            "description",
-            "resident_informed",
-            "arrears_amount",
-            "arrears_months",
-            "wgs_reminder_sent",
-            "wgs_contact_attempted",
-            "wgs_handover_offered",
-            "external_reference",
+            *INPUT_FIELDS,
             "team",
             "status",
             "outcome",

@@ -191,6 +191,16 @@ def _check_wgs_steps(cleaned: dict, errors: dict) -> None:
 # --- routing, terms, numbering ----------------------------------------------------------
 
 
+def clean_and_route(data: dict, router=route) -> tuple[dict, Route]:
+    """The checks every channel shares: the fields (`clean_signal_input`), then the route
+    of the postcode, whose refusal is reported at the postcode."""
+    cleaned = clean_signal_input(data)
+    try:
+        return cleaned, router(cleaned["postcode"])
+    except ValidationError as exc:
+        raise ValidationError({"postcode": exc.messages}) from None
+
+
 def agreed_terms(corporation_id: int, municipality_id: int, kind: str, on: date) -> Terms:
     """Terms of the active agreement for this corporation, municipality and kind, or the
     defaults from settings."""
@@ -228,12 +238,12 @@ def next_references(prefix: str, year: int, count: int = 1) -> list[str]:
 
 def filing_organisation(user, organisation_id: int | None = None) -> Organisation:
     """The corporation the user files for: the given one, or their only one."""
-    allowed = policy.corporation_ids(user)
+    allowed = {organisation.pk: organisation for organisation in policy.filing_organisations(user)}
     if organisation_id is None and len(allowed) == 1:
         organisation_id = next(iter(allowed))
     if organisation_id not in allowed:
         raise PermissionDenied(_("U kunt geen signalen melden namens deze organisatie."))
-    return Organisation.objects.get(pk=organisation_id)
+    return allowed[organisation_id]
 
 
 def build_signal(
@@ -291,11 +301,7 @@ def file_signal(user, data: dict, organisation_id: int | None = None) -> Signal:
     Raises ValidationError (field messages), PermissionDenied, or DuplicateSignal when the
     organisation already filed this external reference."""
     organisation = filing_organisation(user, organisation_id)
-    cleaned = clean_signal_input(data)
-    try:
-        routing = route(cleaned["postcode"])
-    except ValidationError as exc:
-        raise ValidationError({"postcode": exc.messages}) from None
+    cleaned, routing = clean_and_route(data)
     existing = _existing_by_external_reference(organisation, cleaned["external_reference"])
     if existing:
         raise DuplicateSignal(existing)
@@ -445,11 +451,7 @@ def _clean_import_row(context: _ImportContext, data: dict) -> tuple[dict, Route]
     extra = csv_io.extra_columns_error(data)
     if extra:
         raise ValidationError(extra)
-    cleaned = clean_signal_input(data)
-    try:
-        return cleaned, context.route(cleaned["postcode"])
-    except ValidationError as exc:
-        raise ValidationError({"postcode": exc.messages}) from None
+    return clean_and_route(data, context.route)
 
 
 def _store_batch(context: _ImportContext, rows) -> list[Signal]:
@@ -493,14 +495,23 @@ def start_signal_import(user, raw: bytes, filename: str, organisation_id=None) -
     organisation = filing_organisation(user, organisation_id)
     text = csv_io.decode(raw)
     rows = csv_io.read_rows(text)
-    signal_import = SignalImport.objects.create(
-        organisation=organisation,
-        user=user,
-        filename=filename[:255],
-        content=text,
-        total_rows=len(rows),
-    )
-    transaction.on_commit(lambda: run_signal_import_task.delay(str(signal_import.pk)))
+    with transaction.atomic():
+        signal_import = SignalImport.objects.create(
+            organisation=organisation,
+            user=user,
+            filename=filename[:255],
+            content=text,
+            total_rows=len(rows),
+        )
+        # The stored file holds personal data until it has been processed.
+        access_log.record(
+            user,
+            AccessAction.CREATE,
+            "signal_import",
+            signal_import.pk,
+            organisation_id=organisation.pk,
+        )
+        transaction.on_commit(lambda: run_signal_import_task.delay(str(signal_import.pk)))
     return signal_import
 
 
@@ -542,10 +553,11 @@ def run_signal_import(import_id) -> SignalImport:
             status=ImportStatus.FAILED, finished_at=timezone.now()
         )
         raise
-    save_progress(_merged(resumed, result))
-    SignalImport.objects.filter(pk=import_id).update(
-        status=ImportStatus.DONE, finished_at=timezone.now(), content="", total_rows=len(rows)
-    )
+    with transaction.atomic():
+        save_progress(_merged(resumed, result))
+        SignalImport.objects.filter(pk=import_id).update(
+            status=ImportStatus.DONE, finished_at=timezone.now(), content="", total_rows=len(rows)
+        )
     signal_import.refresh_from_db()
     return signal_import
 

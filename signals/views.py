@@ -10,13 +10,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from partners.choices import Role
-from partners.selectors import memberships_of
-from privacy import access_log, policy
-from privacy.models import AccessAction, Purpose
+from privacy import policy
 
 from . import csv_io, selectors, services
 from .forms import ImportForm, SignalFilterForm, SignalForm
+from .models import INPUT_FIELDS
 
 PAGE_SIZE = 25
 
@@ -24,10 +22,6 @@ PAGE_SIZE = 25
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-def _filing_organisations(user):
-    return [m.organisation for m in memberships_of(user) if m.role == Role.CORPORATION_STAFF]
 
 
 def _csv_response(content: str, filename: str) -> HttpResponse:
@@ -71,7 +65,7 @@ def signal_list(request):
 def signal_new(request):
     user = request.user
     _require(policy.can_file_signal(user))
-    form = SignalForm(request.POST or None, organisations=_filing_organisations(user))
+    form = SignalForm(request.POST or None, organisations=policy.filing_organisations(user))
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -116,7 +110,7 @@ def signal_detail(request, pk):
 def import_upload(request):
     user = request.user
     _require(policy.can_file_signal(user))
-    organisations = _filing_organisations(user)
+    organisations = policy.filing_organisations(user)
     form = ImportForm(request.POST or None, request.FILES or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -134,7 +128,7 @@ def import_upload(request):
         {
             "form": form,
             "imports": selectors.signal_import_list(user),
-            "columns": csv_io.COLUMNS,
+            "columns": INPUT_FIELDS,
         },
     )
 
@@ -160,13 +154,5 @@ def import_template(request):
 @require_GET
 @login_required
 def import_errors(request, pk):
-    signal_import = selectors.signal_import_detail(request.user, pk)
-    access_log.record(
-        request.user,
-        AccessAction.EXPORT,
-        "signal_import",
-        signal_import.pk,
-        organisation_id=signal_import.organisation_id,
-        purpose=Purpose.EXPORT,
-    )
+    signal_import = selectors.signal_import_error_export(request.user, pk)
     return _csv_response(csv_io.errors_csv(signal_import.errors), "importfouten.csv")

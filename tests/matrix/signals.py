@@ -86,6 +86,7 @@ ROWS = [
         filed,
         data=upload,
         multipart=True,
+        logs_access=True,
     ),
     Row(
         "signals_import_template",

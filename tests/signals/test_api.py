@@ -7,7 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from privacy.models import AccessAction, AccessLog
-from signals.models import Signal
+from signals.csv_io import template_csv
+from signals.models import INPUT_FIELDS, Signal
+from signals.serializers import FilerSignalSerializer, SignalInputSerializer
 
 from .conftest import NUISANCE, RENT_ARREARS
 
@@ -189,3 +191,9 @@ def test_schema_describes_the_signal_endpoints(api_for):
     assert {"get", "post"} <= set(paths["/api/v1/signals/"])
     assert "post" in paths["/api/v1/signals/import/"]
     assert "409" in paths["/api/v1/signals/"]["post"]["responses"]
+
+
+def test_one_list_of_input_fields_serves_api_csv_and_filer_shape():
+    assert tuple(SignalInputSerializer().fields) == INPUT_FIELDS
+    assert template_csv() == "\ufeff" + ";".join(INPUT_FIELDS) + "\r\n"
+    assert set(INPUT_FIELDS) <= set(FilerSignalSerializer.Meta.fields)

@@ -171,3 +171,19 @@ def test_import_page_and_nav(client_for):
     home = page(anna, "/")
     for link in ("/signalen/nieuw/", "/signalen/", "/signalen/importeren/"):
         assert f'href="{link}"' in home
+
+
+def test_filer_sees_the_decline_category_not_the_teams_own_words(
+    client_for, api_for, file_as, user
+):
+    from cases.services import decline_signal
+
+    signal = file_as("anna")
+    decline_signal(user("noor"), signal, "Bewoner is al bekend bij de huisarts", "other")
+    html = page(client_for("anna"), f"/signalen/{signal.pk}/")
+    assert "Niet opgepakt" in html
+    assert "Overig" in html
+    assert "huisarts" not in html
+    body = api_for("anna").get(f"/api/v1/signals/{signal.pk}/").json()
+    assert body["decline_reason_category"] == "other"
+    assert "huisarts" not in str(body)
