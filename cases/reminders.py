@@ -137,9 +137,13 @@ def _awaiting_triage(kind: str, today: date, deadline_from: date, deadline_to: d
     ).filter(_not_reminded(kind, "signal", "triage_deadline"))
 
 
-def _with_team_members(signals, roles) -> Iterable[tuple]:
-    # One filter() call: the values() below reuse this membership join.
-    return signals.filter(
+def _team_dues(kind: str, signals, roles, text: Callable) -> list[Due]:
+    """One `Due` per signal and active member of its team with one of `roles`.
+    `text(row)` gives the (due date, subject, body) of a row, which has the signal's
+    `pk`, `reference`, `triage_deadline`, `feedback_deadline`, `team__name` and
+    `organisation__name`."""
+    # One filter() call: the values_list() below reuses this membership join.
+    rows = signals.filter(
         team__memberships__role__in=roles, team__memberships__user__is_active=True
     ).values_list(
         "pk",
@@ -150,31 +154,42 @@ def _with_team_members(signals, roles) -> Iterable[tuple]:
         "organisation__name",
         "team__memberships__user_id",
         "team__memberships__user__email",
+        named=True,
     )
+    dues = []
+    for row in rows:
+        due, subject, body = text(row)
+        dues.append(
+            Due(
+                kind,
+                "signal",
+                str(row.pk),
+                due,
+                row.team__memberships__user_id,
+                row.team__memberships__user__email,
+                subject,
+                body,
+                _signal_link(row.pk),
+            )
+        )
+    return dues
 
 
 def sweep_triage_due_soon(today: date) -> list[Due]:
     """Deadline is the next working day: remind the triage leads the working day before."""
     kind = ReminderKind.TRIAGE_DUE_SOON
     signals = _awaiting_triage(kind, today, today + timedelta(days=1), next_working_day(today))
-    return [
-        Due(
-            kind,
-            "signal",
-            str(pk),
-            triage,
-            user_id,
-            email,
-            _("Triagetermijn verloopt %(date)s: %(reference)s")
-            % {"date": day(triage), "reference": reference},
+
+    def text(row):
+        values = {"date": day(row.triage_deadline), "reference": row.reference}
+        return (
+            row.triage_deadline,
+            _("Triagetermijn verloopt %(date)s: %(reference)s") % values,
             _("Signaal %(reference)s voor %(team)s moet uiterlijk %(date)s getrieerd zijn.")
-            % {"reference": reference, "team": team, "date": day(triage)},
-            _signal_link(pk),
+            % {**values, "team": row.team__name},
         )
-        for pk, reference, triage, _fb, team, _filer, user_id, email in _with_team_members(
-            signals, [Role.TRIAGE_LEAD]
-        )
-    ]
+
+    return _team_dues(kind, signals, [Role.TRIAGE_LEAD], text)
 
 
 def _late(deadline: date, today: date) -> str:
@@ -187,31 +202,24 @@ def sweep_triage_overdue(today: date) -> list[Due]:
     signals = _awaiting_triage(
         kind, today, today - timedelta(days=LOOKBACK_DAYS), today - timedelta(days=1)
     )
-    return [
-        Due(
-            kind,
-            "signal",
-            str(pk),
-            triage,
-            user_id,
-            email,
-            _("Triagetermijn verstreken: %(reference)s") % {"reference": reference},
+
+    def text(row):
+        return (
+            row.triage_deadline,
+            _("Triagetermijn verstreken: %(reference)s") % {"reference": row.reference},
             _(
                 "Signaal %(reference)s voor %(team)s had uiterlijk %(date)s getrieerd moeten "
                 "zijn (%(late)s)."
             )
             % {
-                "reference": reference,
-                "team": team,
-                "date": day(triage),
-                "late": _late(triage, today),
+                "reference": row.reference,
+                "team": row.team__name,
+                "date": day(row.triage_deadline),
+                "late": _late(row.triage_deadline, today),
             },
-            _signal_link(pk),
         )
-        for pk, reference, triage, _fb, team, _filer, user_id, email in _with_team_members(
-            signals, [Role.TRIAGE_LEAD]
-        )
-    ]
+
+    return _team_dues(kind, signals, [Role.TRIAGE_LEAD], text)
 
 
 def sweep_triage_escalation(today: date) -> list[Due]:
@@ -269,31 +277,24 @@ def sweep_feedback_overdue(today: date) -> list[Due]:
         feedback_deadline__lt=today,
         feedback_at__isnull=True,
     ).filter(_not_reminded(kind, "signal", "feedback_deadline"))
-    return [
-        Due(
-            kind,
-            "signal",
-            str(pk),
-            feedback,
-            user_id,
-            email,
-            _("Terugkoppeling aan melder te laat: %(reference)s") % {"reference": reference},
+
+    def text(row):
+        return (
+            row.feedback_deadline,
+            _("Terugkoppeling aan melder te laat: %(reference)s") % {"reference": row.reference},
             _(
                 "De uitkomst van signaal %(reference)s had uiterlijk %(date)s aan %(filer)s "
                 "teruggekoppeld moeten worden (%(late)s)."
             )
             % {
-                "reference": reference,
-                "date": day(feedback),
-                "filer": filer,
-                "late": _late(feedback, today),
+                "reference": row.reference,
+                "date": day(row.feedback_deadline),
+                "filer": row.organisation__name,
+                "late": _late(row.feedback_deadline, today),
             },
-            _signal_link(pk),
         )
-        for pk, reference, _triage, feedback, _team, filer, user_id, email in _with_team_members(
-            signals, TEAM_ROLES
-        )
-    ]
+
+    return _team_dues(kind, signals, TEAM_ROLES, text)
 
 
 # --- cases ---------------------------------------------------------------------------

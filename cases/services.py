@@ -202,7 +202,7 @@ def reroute_signal(user, signal, team: Organisation, reason: str) -> Signal:
     """Move a signal awaiting triage to another team; the old team loses access."""
     reason = _clean_text(reason, "reason", REASON_MAX, _("Geef een reden voor het doorzetten."))
     if not policy.can_reroute_signal(user, signal):
-        raise PermissionDenied(_("Alleen een triagist of coördinator kan een signaal doorzetten."))
+        raise PermissionDenied(_("Alleen een triagist van het wijkteam kan dit signaal trieren."))
     if team.kind != OrganisationKind.WIJKTEAM or not team.is_active:
         raise ValidationError({"team": [_("Kies een actief wijkteam.")]})
     if team.pk == signal.team_id:

@@ -166,51 +166,55 @@ def triage_accept(request, signal_id):
     return redirect("cases:tray")
 
 
+def _submit(request, form, action, success, failure, *, done, render_again):
+    """The flow every form of these pages shares: validate, call the service, flash, and
+    either redirect to `done` or show the page again (`render_again(form)`) with the
+    form, what was typed and the errors. `success` may be a function of the cleaned data."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, success(form.cleaned_data) if callable(success) else success)
+            return done
+    messages.error(request, failure)
+    return render_again(form)
+
+
 @require_POST
 @login_required
 def triage_decline(request, signal_id):
     signal = _triage_signal(request, signal_id)
-    form = DeclineForm(request.POST)
-    if form.is_valid():
-        try:
-            services.decline_signal(
-                request.user,
-                signal,
-                form.cleaned_data["reason"],
-                form.cleaned_data["reason_category"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, _("Signaal %(signal)s is niet opgepakt.") % {"signal": signal.reference}
-            )
-            return redirect("cases:tray")
-    messages.error(request, _("Het signaal is niet afgewezen; verbeter de fouten."))
-    return _render_triage(request, signal, decline_form=form)
+    return _submit(
+        request,
+        DeclineForm(request.POST),
+        lambda data: services.decline_signal(
+            request.user, signal, data["reason"], data["reason_category"]
+        ),
+        _("Signaal %(signal)s is niet opgepakt.") % {"signal": signal.reference},
+        _("Het signaal is niet afgewezen; verbeter de fouten."),
+        done=redirect("cases:tray"),
+        render_again=lambda form: _render_triage(request, signal, decline_form=form),
+    )
 
 
 @require_POST
 @login_required
 def triage_reroute(request, signal_id):
     signal = _triage_signal(request, signal_id)
-    form = RerouteForm(request.POST, teams=selectors.reroute_team_choices(signal))
-    if form.is_valid():
-        try:
-            services.reroute_signal(
-                request.user, signal, form.cleaned_data["team"], form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Signaal %(signal)s is doorgezet naar %(team)s.")
-                % {"signal": signal.reference, "team": form.cleaned_data["team"].name},
-            )
-            return redirect("cases:tray")
-    messages.error(request, _("Het signaal is niet doorgezet; verbeter de fouten."))
-    return _render_triage(request, signal, reroute_form=form)
+    return _submit(
+        request,
+        RerouteForm(request.POST, teams=selectors.reroute_team_choices(signal)),
+        lambda data: services.reroute_signal(request.user, signal, data["team"], data["reason"]),
+        lambda data: (
+            _("Signaal %(signal)s is doorgezet naar %(team)s.")
+            % {"signal": signal.reference, "team": data["team"].name}
+        ),
+        _("Het signaal is niet doorgezet; verbeter de fouten."),
+        done=redirect("cases:tray"),
+        render_again=lambda form: _render_triage(request, signal, reroute_form=form),
+    )
 
 
 # --- case lists ------------------------------------------------------------------------
@@ -313,20 +317,18 @@ def case_detail(request, case_id):
 
 
 def _case_action(request, case, form, action, success, failure, form_name, manager=False):
-    """Shared flow of the case page's forms: validate, call the service, flash, and either
-    redirect to the case or show the page again with the form and its errors."""
+    """A form of the case page: on success back to the case, else the page again."""
     if manager and not policy.can_manage_case(request.user, case):
         raise PermissionDenied(_("Alleen een triagist van het wijkteam kan dit doen."))
-    if form.is_valid():
-        try:
-            action(case, form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect("cases:detail", case_id=case.pk)
-    messages.error(request, failure)
-    return _render_case(request, case, **{form_name: form})
+    return _submit(
+        request,
+        form,
+        lambda data: action(case, data),
+        success,
+        failure,
+        done=redirect("cases:detail", case_id=case.pk),
+        render_again=lambda bound: _render_case(request, case, **{form_name: bound}),
+    )
 
 
 @require_POST

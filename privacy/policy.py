@@ -429,11 +429,10 @@ def visible_signal_imports(user) -> QuerySet:
 
 
 def can_reroute_signal(user, signal) -> bool:
-    """Re-routing is a triage lead's decision for their own team's signal, or the
-    coordinator's for a signal routed within their municipality."""
-    if can_triage_signal(user, signal):
-        return True
-    return signal.team.municipality_id in coordinator_municipality_ids(user)
+    """Re-routing is a triage lead's decision for their own team's signal. (DESIGN §3 also
+    names the coordinator, but coordinators see no signal and no page or endpoint lets
+    them re-route; add that path and its branch here together.)"""
+    return can_triage_signal(user, signal)
 
 
 def can_manage_case(user, case) -> bool:

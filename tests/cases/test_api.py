@@ -139,3 +139,27 @@ def test_schema_documents_the_endpoints(api_for):
         "/api/v1/cases/{id}/notes/",
     ):
         assert path in schema["paths"], path
+
+
+def test_filer_cannot_tell_a_new_case_from_a_merge(api_for, file, user):
+    """DESIGN §3: accepting into a new case or into the team's open case looks the same
+    to the filer. anna files twice for one household: the first opens a case, the second
+    is merged into it. Her API answers agree key by key except id, reference and dates."""
+    noor = user("noor")
+    opened, merged = file("anna", house_number=58), file("anna", house_number=58)
+    services.accept_signal(noor, opened)
+    services.accept_signal(noor, merged)
+    assert Case.objects.get().case_signals.count() == 2
+
+    api = api_for("anna")
+    answers = []
+    for signal in (opened, merged):
+        response = api.get(f"/api/v1/signals/{signal.pk}/")
+        assert response.status_code == 200
+        answers.append(response.json())
+    new_json, merged_json = answers
+    assert new_json.keys() == merged_json.keys()
+    differing = {key for key in new_json if new_json[key] != merged_json[key]}
+    dates = {key for key in new_json if key.endswith(("_at", "_deadline"))}
+    assert differing <= {"id", "reference"} | dates
+    assert not {"case", "is_multiple"} & new_json.keys()

@@ -320,3 +320,12 @@ def test_failed_write_leaves_nothing(file, user):
     with pytest.raises(ValidationError):
         services.transition_case(user("sara"), case, "closed", outcome="referred")
     assert (CaseEvent.objects.count(), AccessLog.objects.count()) == (events, logs)
+
+
+def test_coordinator_does_not_reroute(file, user):
+    """No coordinator page or endpoint re-routes, so the policy does not allow it either."""
+    signal = file("anna", house_number=18)
+    zuid = user("omar").memberships.get().organisation
+    assert not policy.can_reroute_signal(user("eva"), signal)
+    with pytest.raises(PermissionDenied):
+        services.reroute_signal(user("eva"), signal, zuid, "Hoort bij Zuid")

@@ -148,3 +148,13 @@ def test_member_of_two_teams_switches(client_for, user, file, demo):
 def test_tray_only_for_team_members(client_for):
     assert client_for("anna").get("/casussen/werkbak/").status_code == 403
     assert client_for("admin").get("/casussen/werkbak/").status_code == 403
+
+
+def test_member_of_one_team_and_lead_of_another_sees_the_menu_once(client_for, user, demo):
+    sara = user("sara")
+    add_membership(sara, demo["organisations"]["Wijkteam Zuid"], Role.TRIAGE_LEAD)
+    for username in ("sara", "noor", "omar"):  # both roles; a triage lead only
+        html = client_for(username).get("/casussen/").content.decode()
+        menu = html[html.index('<ul class="nav-list">') : html.index("</ul>")]
+        for link in ("/casussen/werkbak/", "/casussen/mijn/", "/casussen/", "/signalen/"):
+            assert menu.count(f'href="{link}"') == 1, (username, link)

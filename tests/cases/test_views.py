@@ -215,3 +215,22 @@ def test_case_page_query_count_does_not_grow_with_history(client_for, file, user
         services.add_note(noor_user, case, f"Notitie {number}")
         services.accept_signal(noor_user, file("bram", house_number=41, description=f"S {number}"))
     assert queries() == few
+
+
+def test_note_and_reroute_errors_keep_what_was_typed(client_for, file, user, demo):
+    signal = file("anna", house_number=40)
+    noor = client_for("noor")
+    response = noor.post(
+        f"/casussen/werkbak/{signal.pk}/doorzetten/", {"team": "", "reason": "Adres hoort bij Zuid"}
+    )
+    assert response.status_code == 200
+    assert "Adres hoort bij Zuid" in response.content.decode()
+    assert last_flash(response) == "Het signaal is niet doorgezet; verbeter de fouten."
+
+    case = services.accept_signal(user("noor"), signal)
+    typed = "Huisbezoek gepland met de buurtcoach. " * 140  # over the 5000 characters
+    response = client_for("sara").post(f"/casussen/{case.pk}/notitie/", {"text": typed})
+    assert response.status_code == 200
+    assert typed.strip() in response.content.decode()
+    assert last_flash(response) == "De notitie is niet opgeslagen; verbeter de fouten."
+    assert not CaseEvent.objects.filter(case=case, kind="note").exists()

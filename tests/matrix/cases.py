@@ -70,6 +70,17 @@ def case(w):
     return w["cases_case"].pk
 
 
+def case_form(name, path, expect, data):
+    """A POST of a form on the page of `cases_case` (`/casussen/<id>/<path>/`)."""
+    return Row(
+        name, "POST", lambda w: f"/casussen/{case(w)}/{path}/", expect, data=data, logs_access=True
+    )
+
+
+def api(name, method, url, expect, data=None):
+    return Row(name, method, url, expect, data=data, api=True, logs_access=True)
+
+
 ROWS = [
     Row("cases_tray", "GET", lambda w: "/casussen/werkbak/", team_pages, logs_access=True),
     Row("cases_list", "GET", lambda w: "/casussen/", team_pages, logs_access=True),
@@ -141,53 +152,18 @@ ROWS = [
         {**BASE, "noor": 200},
         logs_access=True,
     ),
-    Row(
-        "cases_note",
-        "POST",
-        lambda w: f"/casussen/{case(w)}/notitie/",
-        case_worker,
-        data={"text": "Huisbezoek gepland."},
-        logs_access=True,
+    case_form("cases_note", "notitie", case_worker, {"text": "Huisbezoek gepland."}),
+    case_form("cases_transition", "status", case_worker, {"to": "in_progress"}),
+    case_form("cases_follow_up", "vervolgdatum", case_worker, {"follow_up_date": "2099-01-15"}),
+    case_form(
+        "cases_assign", "toewijzen", case_manager, lambda w: {"assignee": w["users"]["sara"].pk}
     ),
-    Row(
-        "cases_transition",
-        "POST",
-        lambda w: f"/casussen/{case(w)}/status/",
-        case_worker,
-        data={"to": "in_progress"},
-        logs_access=True,
-    ),
-    Row(
-        "cases_follow_up",
-        "POST",
-        lambda w: f"/casussen/{case(w)}/vervolgdatum/",
-        case_worker,
-        data={"follow_up_date": "2099-01-15"},
-        logs_access=True,
-    ),
-    Row(
-        "cases_assign",
-        "POST",
-        lambda w: f"/casussen/{case(w)}/toewijzen/",
-        case_manager,
-        data=lambda w: {"assignee": w["users"]["sara"].pk},
-        logs_access=True,
-    ),
-    Row(
-        "cases_confidential",
-        "POST",
-        lambda w: f"/casussen/{case(w)}/vertrouwelijk/",
-        case_manager,
-        data={"confidential": "on"},
-        logs_access=True,
-    ),
-    Row(
+    case_form("cases_confidential", "vertrouwelijk", case_manager, {"confidential": "on"}),
+    case_form(
         "cases_share",
-        "POST",
-        lambda w: f"/casussen/{case(w)}/delen/",
+        "delen",
         case_manager,
-        data={"with_user": "omar", "reason": "Overleg", "until": "2099-12-31"},
-        logs_access=True,
+        {"with_user": "omar", "reason": "Overleg", "until": "2099-12-31"},
     ),
     Row(
         "cases_end_share",
@@ -198,72 +174,56 @@ ROWS = [
         logs_access=True,
     ),
     # API
-    Row(
+    api(
         "cases_api_accept",
         "POST",
         lambda w: f"/api/v1/signals/{received(w)}/accept/",
         {**API_BASE, "anna": 403, "sara": 403, "noor": 200},
         data={},
-        api=True,
-        logs_access=True,
     ),
-    Row(
+    api(
         "cases_api_decline",
         "POST",
         lambda w: f"/api/v1/signals/{received(w)}/decline/",
         {**API_BASE, "anna": 403, "sara": 403, "noor": 200},
         data={"reason": "Geen zorgvraag.", "reason_category": "no_support_needed"},
-        api=True,
-        logs_access=True,
     ),
-    Row(
+    api(
         "cases_api_list",
         "GET",
         lambda w: "/api/v1/cases/",
         {**dict.fromkeys(BASE, 200), "anonymous": 401},
-        api=True,
-        logs_access=True,
     ),
-    Row(
+    api(
         "cases_api_detail",
         "GET",
         lambda w: f"/api/v1/cases/{case(w)}/",
         {**API_BASE, "sara": 200, "noor": 200},
-        api=True,
-        logs_access=True,
     ),
-    Row(
+    api(
         "cases_api_detail_shared",
         "GET",
         lambda w: f"/api/v1/cases/{w['cases_shared'].pk}/",
         {**API_BASE, "sara": 200, "noor": 200, "omar": 200},
-        api=True,
-        logs_access=True,
     ),
-    Row(
+    api(
         "cases_api_detail_confidential",
         "GET",
         lambda w: f"/api/v1/cases/{w['cases_confidential'].pk}/",
         {**API_BASE, "noor": 200},
-        api=True,
-        logs_access=True,
     ),
-    Row(
+    api(
         "cases_api_transition",
         "POST",
         lambda w: f"/api/v1/cases/{case(w)}/transition/",
         {**API_BASE, "sara": 200, "noor": 200},
         data={"to": "in_progress"},
-        api=True,
-        logs_access=True,
     ),
-    Row(
+    api(
         "cases_api_notes",
         "POST",
         lambda w: f"/api/v1/cases/{case(w)}/notes/",
         {**API_BASE, "sara": 201, "noor": 201},
         data={"text": "Gebeld met de bewoner."},
-        api=True,
-        logs_access=True,
     ),
 ]
