@@ -12,6 +12,7 @@ districts and busy teams), a small share of households collects many signals, ol
 signals are mostly closed or declined and some received ones are overdue."""
 
 import io
+import json
 import random
 import uuid
 from collections import defaultdict
@@ -186,6 +187,8 @@ def _text(value) -> str:
         return "f"
     if isinstance(value, (datetime, date)):
         return value.isoformat()
+    if isinstance(value, (list, dict)):
+        return json.dumps(value)
     return str(value)
 
 
@@ -403,34 +406,24 @@ def _create_agreements(rng, municipalities, corporations, demo):
         *extra,
     ]
 
-    agreements = []
-    for municipality in municipalities:
-        agreements.extend(
-            Agreement(
-                municipality=municipality,
-                corporation=corp,
-                title=f"Samenwerkingsafspraak {corp.name} – {municipality.name}",
-                status="active",
-                valid_from=date(2024, 1, 1),
-                valid_to=date(2027, 12, 31),
-                review_date=date(2027, 6, 1),
-                monthly_capacity=rng.randint(20, 200),
-            )
-            for corp in pairs[municipality.pk]
-        )
-    agreements.extend(
+    signed = [
+        (municipality, corp, municipality.name, rng.randint(20, 200))
+        for municipality in municipalities
+        for corp in pairs[municipality.pk]
+    ] + [(demostad, corp, "Demostad", 80) for corp in extra]
+    agreements = [
         Agreement(
-            municipality=demostad,
+            municipality=municipality,
             corporation=corp,
-            title=f"Samenwerkingsafspraak {corp.name} – Demostad",
+            title=f"Samenwerkingsafspraak {corp.name} – {place}",
             status="active",
             valid_from=date(2024, 1, 1),
             valid_to=date(2027, 12, 31),
             review_date=date(2027, 6, 1),
-            monthly_capacity=80,
+            monthly_capacity=capacity,
         )
-        for corp in extra
-    )
+        for municipality, corp, place, capacity in signed
+    ]
     agreements = Agreement.objects.bulk_create(agreements)
     terms = []
     for agreement in agreements:
@@ -600,42 +593,27 @@ SIGNAL_COLUMNS = [
     "erased_at",
 ]
 COL = {name: i for i, name in enumerate(SIGNAL_COLUMNS)}
-ACCESS_LOG_COLUMNS = [
-    "at",
-    "user_id",
-    "username",
-    "organisation_id",
-    "organisation_name",
-    "role",
-    "action",
-    "object_type",
-    "object_id",
-    "object_ids",
-    "household_key",
-    "purpose",
-    "reason",
-    "request_id",
-]
-CHAINED_ACCESS_LOG_COLUMNS = [*ACCESS_LOG_COLUMNS, "prev_hash", "hash"]
 
 
 class _Chain:
     """Hash-chains generated access-log rows exactly as `privacy.chain.append` does, so
-    `verify_access_log` holds on the benchmark database too."""
+    `verify_access_log` holds on the benchmark database too. Takes rows as dicts of
+    `privacy.chain.CONTENT_FIELDS` and yields them in `self.columns` order."""
 
     def __init__(self):
+        from privacy.chain import CONTENT_FIELDS
+
+        self.fields = CONTENT_FIELDS
+        self.columns = [*CONTENT_FIELDS, "prev_hash", "hash"]
         self.last_hash = ""
         self.count = 0
 
-    def rows(self, rows):
+    def rows(self, entries):
         from privacy.chain import row_hash
 
-        for row in rows:
-            values = dict(zip(ACCESS_LOG_COLUMNS, row, strict=True))
-            values["object_id"] = str(values["object_id"] or "")
-            values["object_ids"] = []
+        for values in entries:
             digest = row_hash(self.last_hash, values)
-            yield [*row, self.last_hash, digest]
+            yield [*(values[f] for f in self.fields), self.last_hash, digest]
             self.last_hash = digest
             self.count += 1
 
@@ -908,24 +886,24 @@ def _case_event_rows(rng, cases: list[CaseRow]):
 # --- access log and permissions -------------------------------------------------------------
 
 
-def _log_row(world: World, at, user_id, action, object_type, object_id, key, purpose):
+def _log_row(world: World, at, user_id, action, object_type, object_id, key, purpose) -> dict:
     username, role, org_id, org_name = world.users.get(user_id, ("", "", None, ""))
-    return [
-        at,
-        user_id,
-        username,
-        org_id,
-        org_name,
-        role,
-        action,
-        object_type,
-        object_id,
-        "[]",
-        key,
-        purpose,
-        "",
-        "",
-    ]
+    return {
+        "at": at,
+        "user_id": user_id,
+        "username": username,
+        "organisation_id": org_id,
+        "organisation_name": org_name,
+        "role": role,
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id or ""),
+        "object_ids": [],
+        "household_key": key,
+        "purpose": purpose,
+        "reason": "",
+        "request_id": "",
+    }
 
 
 def _signal_log_rows(rng, world: World, rows, teams_by_id):
@@ -1162,12 +1140,12 @@ def _load_big_tables(rng, scale: Scale, world: World, demo, pairs, fast: bool) -
         log_rows = _signal_log_rows(rng, world, rows, teams_by_id)
         chain = _Chain()
         counts["access_log"] = copy_rows(
-            cursor, "privacy_accesslog", CHAINED_ACCESS_LOG_COLUMNS, chain.rows(log_rows)
+            cursor, "privacy_accesslog", chain.columns, chain.rows(log_rows)
         )
         counts["access_log"] += copy_rows(
             cursor,
             "privacy_accesslog",
-            CHAINED_ACCESS_LOG_COLUMNS,
+            chain.columns,
             chain.rows(_case_log_rows(world, cases)),
         )
         chain.store_head(cursor)

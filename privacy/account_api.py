@@ -11,8 +11,8 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from . import services
-from .account_selectors import api_tokens_of
 from .models import ApiToken
+from .selectors import api_tokens_of
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):

@@ -23,7 +23,7 @@ from django_otp import user_has_device
 
 from . import services
 from .account_forms import ApiTokenForm, EnrolmentCodeForm, OtpCodeForm
-from .account_selectors import api_tokens_of, two_factor_status
+from .selectors import api_tokens_of, two_factor_status
 
 BACKUP_CODES_SESSION_KEY = "account_new_backup_codes"
 NEW_TOKEN_SESSION_KEY = "account_new_api_token"  # noqa: S105 - a session key name

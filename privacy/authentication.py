@@ -1,11 +1,11 @@
 """API token authentication: `Authorization: Token <key>`, the key stored as SHA-256,
 with expiry and revocation."""
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+from . import services
 from .models import ApiToken, hash_token
 
 
@@ -21,10 +21,5 @@ class HashedTokenAuthentication(authentication.TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("Deze token is ingetrokken."))
         if token.expires_at <= now:
             raise exceptions.AuthenticationFailed(_("Deze token is verlopen."))
-        # Record use at a coarse resolution: one write per few minutes, not per request.
-        if (
-            token.last_used_at is None
-            or now - token.last_used_at > settings.TOKEN_LAST_USED_RESOLUTION
-        ):
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        services.note_api_token_use(token, now)
         return token.user, token

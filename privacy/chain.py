@@ -2,11 +2,14 @@
 
 Each row stores `prev_hash` (the hash of the row before it) and
 `hash = sha256(prev_hash + canonical content)`. Writers serialise on the single
-`AccessLogChainHead` row with SELECT ... FOR UPDATE inside their own transaction: one
-indexed row lock and one small UPDATE per log write, released at commit. The row's time
-is taken after the lock, so `at` grows with `id` and log retention can cut a prefix of
-the chain by time. When retention removes old rows it stores the hash of the last
-removed row in an `AccessLogCheckpoint`; verification starts from that anchor."""
+`AccessLogChainHead` row: one SELECT ... FOR UPDATE that locks it and reads the newest
+hash, the INSERT, and one small UPDATE of the head, all in the caller's transaction (no
+savepoint of its own: a failed log write fails the write it belongs to). The lock is held
+until that transaction commits, so rows are chained one after another in id order even
+under concurrency. The row's time is taken after the lock, so `at` grows with `id` and
+log retention can cut a prefix of the chain by time. When retention removes old rows it
+stores the hash of the last removed row in an `AccessLogCheckpoint`; verification starts
+from that anchor."""
 
 import hashlib
 import json
@@ -48,21 +51,22 @@ def row_hash(prev_hash: str, values: dict) -> str:
     return hashlib.sha256((prev_hash + canonical(values)).encode()).hexdigest()
 
 
-def locked_head() -> AccessLogChainHead:
-    head = AccessLogChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
+def locked_head_hash() -> str:
+    """Lock the chain head for the rest of the transaction and return the newest hash."""
+    head = AccessLogChainHead.objects.select_for_update().filter(pk=1).values_list("last_hash")
+    row = next(iter(head), None)
+    if row is None:  # only on a database whose head row was flushed (tests)
         AccessLogChainHead.objects.bulk_create([AccessLogChainHead(pk=1)], ignore_conflicts=True)
-        head = AccessLogChainHead.objects.select_for_update().get(pk=1)
-    return head
+        row = next(iter(head.all()))
+    return row[0]
 
 
 def append(entry: AccessLog) -> AccessLog:
-    """Chain and insert one unsaved row."""
-    with transaction.atomic():
-        head = locked_head()
+    """Chain and insert one unsaved row: three statements, no savepoint."""
+    with transaction.atomic(savepoint=False):
+        entry.prev_hash = locked_head_hash()
         entry.at = timezone.now()
-        entry.prev_hash = head.last_hash
-        entry.hash = row_hash(head.last_hash, {f: getattr(entry, f) for f in CONTENT_FIELDS})
+        entry.hash = row_hash(entry.prev_hash, {f: getattr(entry, f) for f in CONTENT_FIELDS})
         entry.save(force_insert=True)
         AccessLogChainHead.objects.filter(pk=1).update(last_id=entry.pk, last_hash=entry.hash)
     return entry

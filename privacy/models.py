@@ -161,8 +161,8 @@ class ApiToken(models.Model):
 class AccessLogChainHead(models.Model):
     """The single row (pk 1) holding the newest hash of the access-log chain.
 
-    Every writer locks it (SELECT ... FOR UPDATE) inside its own transaction, so rows are
-    chained one after another in id order even under concurrency."""
+    Every writer locks it (SELECT ... FOR UPDATE) in the transaction of its write, so rows
+    are chained one after another in id order even under concurrency (see privacy.chain)."""
 
     last_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, blank=True)

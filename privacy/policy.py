@@ -207,26 +207,25 @@ def visible_access_log(user) -> QuerySet:
     )
 
 
+def _household_rows_in_scope(model: str, user, household_key: str) -> QuerySet:
+    Model = apps.get_model(model)
+    municipalities = privacy_officer_municipality_ids(user)
+    if not municipalities or not household_key:
+        return Model.objects.none()
+    return Model.objects.filter(
+        household_key=household_key, team__municipality_id__in=municipalities
+    )
+
+
 def privacy_household_signals(user, household_key: str) -> QuerySet:
     """The household's signals routed to the officer's municipality (subject report,
     erasure). Empty for anyone who is not a privacy officer there."""
-    Signal = apps.get_model("signals", "Signal")
-    municipalities = privacy_officer_municipality_ids(user)
-    if not municipalities or not household_key:
-        return Signal.objects.none()
-    return Signal.objects.filter(
-        household_key=household_key, team__municipality_id__in=municipalities
-    )
+    return _household_rows_in_scope("signals.Signal", user, household_key)
 
 
 def privacy_household_cases(user, household_key: str) -> QuerySet:
-    Case = apps.get_model("cases", "Case")
-    municipalities = privacy_officer_municipality_ids(user)
-    if not municipalities or not household_key:
-        return Case.objects.none()
-    return Case.objects.filter(
-        household_key=household_key, team__municipality_id__in=municipalities
-    )
+    """The household's cases of the officer's municipality's teams (as above)."""
+    return _household_rows_in_scope("cases.Case", user, household_key)
 
 
 def household_access_log(user, household_key: str) -> QuerySet:

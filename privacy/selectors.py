@@ -1,9 +1,12 @@
-"""Reads of the privacy officer's tools. Every read starts from `privacy.policy`."""
+"""Reads of the privacy domain: the privacy officer's tools and the account pages (a
+user's own API tokens and second-factor devices). Every read starts from `privacy.policy`."""
 
 from datetime import datetime, time, timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django_otp import devices_for_user
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from cases.models import CaseEvent
 
@@ -144,3 +147,20 @@ def log_json(row: AccessLog) -> dict:
 
 def iso(moment) -> str | None:
     return moment.isoformat() if moment else None
+
+
+# --- account pages ---------------------------------------------------------------------
+
+
+def api_tokens_of(user):
+    """The user's own tokens, newest first (revoked and expired ones included)."""
+    return policy.visible_api_tokens(user).order_by("-created_at", "-pk")
+
+
+def two_factor_status(user) -> dict:
+    """Enrolled: a confirmed device other than the backup codes (the TOTP app)."""
+    devices = list(devices_for_user(user, confirmed=True))
+    return {
+        "enrolled": any(not isinstance(device, StaticDevice) for device in devices),
+        "backup_codes_left": StaticToken.objects.filter(device__user=user).count(),
+    }

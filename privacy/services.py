@@ -40,6 +40,12 @@ def revoke_api_token(token: ApiToken) -> ApiToken:
     return token
 
 
+def note_api_token_use(token: ApiToken, now) -> None:
+    """Record use at a coarse resolution: one write per few minutes, not per request."""
+    if token.last_used_at is None or now - token.last_used_at > settings.TOKEN_LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+
+
 # --- privacy officer ------------------------------------------------------------------------
 
 

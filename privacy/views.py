@@ -39,6 +39,19 @@ def privacy_officer_required(view):
     return wrapper
 
 
+def household_query(request) -> tuple[HouseholdForm, str | None]:
+    """The address of a report: its household key when valid and inside the officer's
+    municipality, else None (the form then carries the reason)."""
+    form = HouseholdForm(request.GET or None)
+    if not form.is_bound or not form.is_valid():
+        return form, None
+    key = form.cleaned_data["household_key"]
+    if not policy.household_in_privacy_scope(request.user, key):
+        form.add_error("postcode", _("Dit adres ligt niet in uw gemeente."))
+        return form, None
+    return form, key
+
+
 def address_query(cleaned: dict) -> str:
     return urlencode({f: cleaned.get(f) or "" for f in ADDRESS_FIELDS})
 
@@ -124,10 +137,9 @@ def access_log_export(request):
 @privacy_officer_required
 def access_log_report(request):
     """Printable answer to a resident's access request: who saw the household, when, why."""
-    form = HouseholdForm(request.GET or None)
-    if not form.is_bound or not form.is_valid():
+    form, key = household_query(request)
+    if key is None:
         return render(request, "privacy/report_form.html", {"form": form, "kind": "report"})
-    key = form.cleaned_data["household_key"]
     rows = list(
         policy.household_access_log(request.user, key).order_by("at", "id")[
             : selectors.REPORT_MAX_ROWS
@@ -149,12 +161,8 @@ def access_log_report(request):
 @privacy_officer_required
 def household(request):
     """Everything the portal holds about one household: HTML (printable) or JSON download."""
-    form = HouseholdForm(request.GET or None)
-    if not form.is_bound or not form.is_valid():
-        return render(request, "privacy/report_form.html", {"form": form, "kind": "subject"})
-    key = form.cleaned_data["household_key"]
-    if not policy.household_in_privacy_scope(request.user, key):
-        form.add_error("postcode", _("Dit adres ligt niet in uw gemeente."))
+    form, key = household_query(request)
+    if key is None:
         return render(request, "privacy/report_form.html", {"form": form, "kind": "subject"})
     report = selectors.subject_report(request.user, key)
     as_json = request.GET.get("format") == "json"

@@ -1,4 +1,4 @@
-"""API framework pieces shared by every app: pagination, errors, routing helpers."""
+"""API framework pieces shared by every app: pagination and error translation."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError

@@ -30,6 +30,7 @@ def stop(processes: list[subprocess.Popen]) -> None:
             process.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()  # reap it: no zombie left behind
 
 
 def interrupted(signum, frame):

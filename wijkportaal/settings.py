@@ -181,7 +181,6 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 
 # Sessions live in the database so any web process can serve any request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

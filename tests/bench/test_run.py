@@ -1,10 +1,14 @@
 """The runner measures a live server and reports a view that is not built (404) as not
 available instead of failing the run."""
 
+import uuid
 from urllib.parse import urlparse
+
+from django.urls import resolve
 
 from bench.run import (
     NOT_AVAILABLE,
+    TARGETS,
     Bench,
     Plan,
     Target,
@@ -22,6 +26,15 @@ def test_percentile_is_nearest_rank():
     assert _percentile(values, 50) == 50
     assert _percentile(values, 95) == 95
     assert _percentile([7.0], 95) == 7
+
+
+def test_every_target_path_is_a_real_url():
+    """A renamed URL must not silently turn a target into "not available"."""
+    context = {key: uuid.uuid4() for key in ("team_signal", "corporation_signal", "case")}
+    for target in TARGETS:
+        path = urlparse(target.path(context)).path
+        assert resolve(path), target.name
+    assert resolve("/api/v1/signals/import/").url_name == "signal-import-csv"
 
 
 def test_available_and_missing_targets(transactional_db, live_server):

@@ -99,3 +99,34 @@ def test_log_retention_cuts_in_whole_days(demo, settings):
     assert retention.remove_old_access_log(tomorrow_late) == 0
     assert retention.remove_old_access_log(day_after_early) >= len(rows)
     assert chain.verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_keep_one_chain():
+    """Writers in their own transactions (no savepoint in `chain.append`) still chain one
+    after another: the head row lock is held until each transaction commits."""
+    import threading
+
+    from django.db import connections, transaction
+
+    errors = []
+
+    def write(thread: int):
+        try:
+            for i in range(10):
+                with transaction.atomic():
+                    access_log.record(None, AccessAction.READ, "signal", f"t{thread}-{i}")
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    result = chain.verify()
+    assert result.ok, result.problem
+    assert result.rows == AccessLog.objects.count() >= 40

@@ -116,6 +116,14 @@ def test_subject_report_outside_municipality_is_refused(demo, client_for):
     assert "ligt niet in uw gemeente" in response.content.decode()
 
 
+def test_access_report_outside_municipality_is_refused(demo, client_for):
+    """Not an empty report ("nobody looked"): the address is not the officer's to answer."""
+    response = client_for("pim").get(
+        "/privacy/inzagelog/rapport/", {"postcode": "9711 AA", "house_number": "1"}
+    )
+    assert "ligt niet in uw gemeente" in response.content.decode()
+
+
 def test_erasure_requires_reason(household, client_for):
     response = client_for("pim").post("/privacy/huishouden/wissen/", {**ADDRESS, "confirm": "1"})
     assert response.status_code == 400

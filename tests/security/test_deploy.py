@@ -1,6 +1,7 @@
 """Production settings: `check --deploy` is clean, and insecure settings are refused."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -53,3 +54,13 @@ def test_production_requires_2fa_and_secure_cookies():
     result = run(["-c", code], DJANGO_SETTINGS_MODULE="wijkportaal.settings")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True", "True", "31536000", "True"]
+
+
+def test_readme_configuration_table_lists_every_environment_variable():
+    """Every variable `wijkportaal/settings.py` reads is documented in the README table."""
+    source = (ROOT / "wijkportaal" / "settings.py").read_text(encoding="utf-8")
+    read = set(re.findall(r'\benv(?:_bool|_int|_list)?\("([A-Z0-9_]+)"', source))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"`([A-Z0-9_]+)`", table))
+    assert read - documented == set()
