@@ -16,8 +16,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from privacy import access_log, policy
-from privacy.models import AccessAction
 from signals.models import DeclineReason, Outcome, Signal
+from signals.serializers import NameSerializer, TeamSignalSerializer
 
 from . import selectors, services
 from .models import Case, CaseEvent, CaseState
@@ -25,36 +25,12 @@ from .models import Case, CaseEvent, CaseState
 # --- serializers -----------------------------------------------------------------------
 
 
-class NamedSerializer(serializers.Serializer):
-    name = serializers.CharField()
+class CaseSignalSerializer(TeamSignalSerializer):
+    """A signal as the case's team sees it: the team's shape plus its triage and closing."""
 
-
-class CaseSignalSerializer(serializers.ModelSerializer):
-    """A signal as the case's team sees it."""
-
-    organisation = NamedSerializer()
-
-    class Meta:
-        model = Signal
-        fields = [
-            "id",
-            "reference",
-            "kind",
-            "urgency",
-            "status",
-            "outcome",
-            "organisation",
-            "postcode",
-            "house_number",
-            "house_number_addition",
-            "description",
-            "is_multiple",
-            "filed_at",
-            "triage_deadline",
-            "feedback_deadline",
-            "triaged_at",
-            "closed_at",
-        ]
+    class Meta(TeamSignalSerializer.Meta):
+        fields = [*TeamSignalSerializer.Meta.fields, "triaged_at", "closed_at"]
+        read_only_fields = fields
 
 
 class CaseEventSerializer(serializers.ModelSerializer):
@@ -66,7 +42,7 @@ class CaseEventSerializer(serializers.ModelSerializer):
 
 
 class CaseSerializer(serializers.ModelSerializer):
-    team = NamedSerializer()
+    team = NameSerializer(read_only=True)
     assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
     signal_count = serializers.IntegerField(read_only=True)
 
@@ -222,7 +198,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         case = self.get_object()
-        self._log(case, AccessAction.READ)
+        selectors.record_case_read(request.user, case)
         return Response(CaseDetailSerializer(case).data)
 
     @extend_schema(request=TransitionInputSerializer, responses={200: CaseDetailSerializer})
@@ -242,14 +218,3 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         event = services.add_note(request.user, case, data.validated_data["text"])
         return Response(CaseEventSerializer(event).data, status=status.HTTP_201_CREATED)
-
-    def _log(self, case, action_name):
-        access_log.record(
-            self.request.user,
-            action_name,
-            "case",
-            case.pk,
-            household_key=case.household_key,
-            organisation_id=case.team_id,
-            purpose=policy.case_access_purpose(self.request.user, case),
-        )

@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from partners.choices import OrganisationKind, Role, SignalKind
 from partners.models import Organisation
 from partners.selectors import memberships_of
-from privacy import policy
-from privacy.models import CaseUserObjectPermission
+from privacy import access_log, policy
+from privacy.models import AccessAction, CaseUserObjectPermission
 from signals.models import SignalStatus, Urgency
 
 from . import workflow
@@ -217,10 +217,23 @@ def case_detail(user, case_id):
     )
 
 
+def record_case_read(user, case) -> None:
+    """The access-log row for opening a case, in the web page and the API alike."""
+    access_log.record(
+        user,
+        AccessAction.READ,
+        "case",
+        case.pk,
+        household_key=case.household_key,
+        organisation_id=case.team_id,
+        purpose=policy.case_access_purpose(user, case),
+    )
+
+
 def case_signals(case) -> QuerySet:
     return (
         policy.signals_of_visible_case(case)
-        .select_related("organisation", "district")
+        .select_related("organisation", "team", "district")
         .order_by("filed_at", "pk")
     )
 

@@ -9,6 +9,7 @@ which happened.
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -395,6 +396,10 @@ def share_case(user, case, with_user, reason: str, until: date) -> CaseUserObjec
         errors["with_user"] = [_("U kunt een casus niet met uzelf delen.")]
     if until is None or until < timezone.localdate():
         errors["until"] = [_("Kies een einddatum vanaf vandaag.")]
+    elif until > timezone.localdate() + timedelta(days=settings.SHARE_MAX_DAYS):
+        errors["until"] = [
+            _("Delen kan voor hoogstens %(days)d dagen.") % {"days": settings.SHARE_MAX_DAYS}
+        ]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

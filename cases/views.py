@@ -304,15 +304,7 @@ def _render_case(request, case, status=200, **bound):
 @login_required
 def case_detail(request, case_id):
     case = selectors.case_detail(request.user, case_id)
-    access_log.record(
-        request.user,
-        AccessAction.READ,
-        "case",
-        case.pk,
-        household_key=case.household_key,
-        organisation_id=case.team_id,
-        purpose=policy.case_access_purpose(request.user, case),
-    )
+    selectors.record_case_read(request.user, case)
     return _render_case(request, case)
 
 

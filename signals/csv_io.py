@@ -9,6 +9,7 @@ messages."""
 import csv
 import io
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -56,6 +57,15 @@ def read_rows(text: str) -> list[tuple[int, dict]]:
         start, line = line + 1, reader.line_num
         if not any(value.strip() for value in values):
             continue
+        if len(rows) == settings.IMPORT_MAX_ROWS:
+            raise ValidationError(
+                {
+                    "file": [
+                        _("Een bestand heeft hoogstens %(max)d regels; splits het op.")
+                        % {"max": settings.IMPORT_MAX_ROWS}
+                    ]
+                }
+            )
         rows.append((start, _row(header, values, kinds)))
     return rows
 

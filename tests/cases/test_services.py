@@ -329,3 +329,15 @@ def test_coordinator_does_not_reroute(file, user):
     assert not policy.can_reroute_signal(user("eva"), signal)
     with pytest.raises(PermissionDenied):
         services.reroute_signal(user("eva"), signal, zuid, "Hoort bij Zuid")
+
+
+def test_share_lasts_at_most_the_configured_days(file, user, settings):
+    settings.SHARE_MAX_DAYS = 30
+    noor = user("noor")
+    case = services.accept_signal(noor, file("anna", house_number=28))
+    too_long = timezone.localdate() + timedelta(days=31)
+    with pytest.raises(ValidationError) as exc:
+        services.share_case(noor, case, user("omar"), "Overleg", too_long)
+    assert exc.value.message_dict["until"] == ["Delen kan voor hoogstens 30 dagen."]
+    services.share_case(noor, case, user("omar"), "Overleg", too_long - timedelta(days=1))
+    assert policy.visible_cases(user("omar")).filter(pk=case.pk).exists()

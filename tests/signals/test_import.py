@@ -299,3 +299,15 @@ def test_a_failing_import_is_marked_failed_and_keeps_committed_batches(user, dem
     signal_import.refresh_from_db()
     assert (signal_import.status, signal_import.processed_rows) == (ImportStatus.FAILED, 2)
     assert Signal.objects.count() == 2
+
+
+def test_a_file_over_the_row_limit_is_refused_whole(user, settings):
+    settings.IMPORT_MAX_ROWS = 2
+    rows = [ARREARS_ROW.format(n=n) for n in range(1, 4)]
+    with pytest.raises(ValidationError) as exc:
+        import_signals(user("anna"), semicolon_file(*rows))
+    assert exc.value.message_dict["file"] == [
+        "Een bestand heeft hoogstens 2 regels; splits het op."
+    ]
+    assert not Signal.objects.exists()
+    assert import_signals(user("anna"), semicolon_file(*rows[:2])).as_dict()["created"] == 2
