@@ -207,10 +207,6 @@ def contact_list(request):
     return render(request, "partners/contact_list.html", context)
 
 
-def _contact_data(form) -> dict:
-    return {name: form.cleaned_data[name] for name in services.CONTACT_FIELDS}
-
-
 @login_required
 def contact_create(request):
     _require(policy.can_manage_contacts(request.user))
@@ -218,7 +214,7 @@ def contact_create(request):
     form = ContactForm(request.POST or None, municipality_ids=municipality_ids)
 
     def save():
-        services.create_contact(request.user, _contact_data(form))
+        services.create_contact(request.user, form.cleaned_data)
         return "partners:contacts"
 
     return _form_page(
@@ -249,7 +245,7 @@ def contact_edit(request, pk: int):
     form = ContactForm(request.POST or None, instance=contact, municipality_ids=municipality_ids)
 
     def save():
-        services.update_contact(request.user, contact, _contact_data(form))
+        services.update_contact(request.user, contact, form.cleaned_data)
         return "partners:contacts"
 
     return _contact_page(
