@@ -194,6 +194,7 @@ def agreement_snapshot(agreement: Agreement) -> dict:
     snapshot = {name: _plain(getattr(agreement, name)) for name in AGREEMENT_FIELDS}
     snapshot["corporation"] = agreement.corporation_id
     snapshot["status"] = agreement.status
+    snapshot["last_reviewed_on"] = _plain(agreement.last_reviewed_on)
     for term in agreement.terms.all():
         for name in TERM_FIELDS:
             snapshot[f"terms.{term.kind}.{name}"] = getattr(term, name)
@@ -350,19 +351,11 @@ def record_review(user, agreement: Agreement, reviewed_on: date, next_review: da
     if errors:
         raise ValidationError(errors)
     before = agreement_snapshot(agreement)
-    before["last_reviewed_on"] = _plain(agreement.last_reviewed_on)
     agreement.last_reviewed_on = reviewed_on
     agreement.last_reviewed_by = user
     agreement.review_date = next_review
     agreement.save(update_fields=["last_reviewed_on", "last_reviewed_by", "review_date"])
-    after = agreement_snapshot(agreement)
-    after["last_reviewed_on"] = reviewed_on.isoformat()
-    AgreementChange.objects.create(
-        agreement=agreement,
-        by=user,
-        action=AgreementChange.Action.REVIEWED,
-        changes=snapshot_diff(before, after),
-    )
+    _log_change(user, agreement, AgreementChange.Action.REVIEWED, before)
     return agreement
 
 
@@ -377,16 +370,12 @@ def _log_contact(user, action, contact) -> None:
     access_log.record(user, action, "contact", contact.pk)
 
 
-def _require_contact_manager(user, district: District) -> None:
-    _require_coordinator_of(user, district.municipality_id)
-
-
 @transaction.atomic
 def create_contact(user, data: dict) -> ContactPerson:
     """A new fixed contact person; adding counts as confirming."""
     from privacy.models import AccessAction
 
-    _require_contact_manager(user, data["district"])
+    _require_coordinator_of(user, data["district"].municipality_id)
     contact = ContactPerson.objects.create(
         **{name: data[name] for name in CONTACT_FIELDS if name in data},
         confirmed_on=timezone.localdate(),
@@ -400,8 +389,8 @@ def create_contact(user, data: dict) -> ContactPerson:
 def update_contact(user, contact: ContactPerson, data: dict) -> ContactPerson:
     from privacy.models import AccessAction
 
-    _require_contact_manager(user, contact.district)
-    _require_contact_manager(user, data.get("district", contact.district))
+    _require_coordinator_of(user, contact.district.municipality_id)
+    _require_coordinator_of(user, data.get("district", contact.district).municipality_id)
     for name in CONTACT_FIELDS:
         if name in data:
             setattr(contact, name, data[name])
@@ -414,7 +403,7 @@ def update_contact(user, contact: ContactPerson, data: dict) -> ContactPerson:
 def end_contact(user, contact: ContactPerson, ended_on: date | None = None) -> ContactPerson:
     from privacy.models import AccessAction
 
-    _require_contact_manager(user, contact.district)
+    _require_coordinator_of(user, contact.district.municipality_id)
     contact.ended_on = ended_on or timezone.localdate()
     contact.save(update_fields=["ended_on"])
     _log_contact(user, AccessAction.UPDATE, contact)
