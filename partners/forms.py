@@ -4,12 +4,24 @@ the dashboard filter and the complex upload. Labels and messages in Dutch."""
 from datetime import date
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import OrganisationKind, SignalKind
 from .models import Agreement, ContactPerson, District, Organisation
 from .services import AGREEMENT_FIELDS, CONTACT_FIELDS, TERM_FIELDS
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """A service's ValidationError next to the matching field (else above the form). Lives
+    here, at the bottom of the dependency chain, so signals and cases can use it too."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -27,6 +27,7 @@ from .forms import (
     DashboardFilterForm,
     EndContactForm,
     ReviewForm,
+    add_service_errors,
 )
 
 PAGE_SIZE = 50
@@ -36,15 +37,6 @@ HIDDEN = "–"  # a suppressed figure
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-def apply_errors(form, exc: ValidationError) -> None:
-    """Service errors next to their field; others at the top of the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _agreement_url(agreement) -> str:
@@ -78,7 +70,7 @@ def _form_page(request, form, save, success: str, template: str, context=None):
         try:
             next_url = save()
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect(next_url)
@@ -260,6 +252,7 @@ def contact_end(request, pk: int):
     end_form = EndContactForm(request.POST)
     if not end_form.is_valid():
         # Show the edit page again with the date as typed and the error next to it.
+        access_log.record(request.user, AccessAction.READ, "contact", contact.pk)
         municipality_ids = policy.coordinator_municipality_ids(request.user)
         form = ContactForm(instance=contact, municipality_ids=municipality_ids)
         return _contact_page(request, contact, form, end_form)
@@ -405,5 +398,5 @@ def complex_import(request):
         try:
             result = services.import_complexes(request.user, form.cleaned_data["file"].read())
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
     return render(request, "partners/complex_import.html", {"form": form, "result": result})
