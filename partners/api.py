@@ -4,6 +4,7 @@ visibility comes from `privacy.policy` through the selectors."""
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
+from rest_framework.response import Response
 
 from privacy import access_log, policy
 from privacy.models import AccessAction
@@ -11,6 +12,22 @@ from privacy.models import AccessAction
 from . import selectors
 from .models import Agreement, Complex, ContactPerson
 from .serializers import AgreementSerializer, ComplexInsightSerializer, ContactSerializer
+
+
+class _LoggedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """List and detail, each written to the access log (`object_type`)."""
+
+    object_type = ""
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        access_log.record_list(request.user, self.object_type, page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        access_log.record(request.user, AccessAction.READ, self.object_type, instance.pk)
+        return Response(self.get_serializer(instance).data)
 
 
 @extend_schema_view(
@@ -21,8 +38,9 @@ from .serializers import AgreementSerializer, ComplexInsightSerializer, ContactS
     ),
     retrieve=extend_schema(summary="Eén samenwerkingsafspraak"),
 )
-class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
+class AgreementViewSet(_LoggedReadOnlyViewSet):
     serializer_class = AgreementSerializer
+    object_type = "agreement"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -30,17 +48,6 @@ class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
         if not policy.can_view_agreements(self.request.user):
             raise PermissionDenied
         return selectors.agreements_for(self.request.user).order_by("pk")
-
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        ids = [row["id"] for row in response.data["results"]]
-        access_log.record(request.user, AccessAction.LIST, "agreement", object_ids=ids)
-        return response
-
-    def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        access_log.record(request.user, AccessAction.READ, "agreement", response.data["id"])
-        return response
 
 
 @extend_schema_view(
@@ -52,8 +59,9 @@ class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(summary="Eén vaste contactpersoon"),
 )
-class ContactViewSet(viewsets.ReadOnlyModelViewSet):
+class ContactViewSet(_LoggedReadOnlyViewSet):
     serializer_class = ContactSerializer
+    object_type = "contact"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -61,17 +69,6 @@ class ContactViewSet(viewsets.ReadOnlyModelViewSet):
         if not policy.can_view_contacts(self.request.user):
             raise PermissionDenied
         return selectors.contacts_for(self.request.user).order_by("pk")
-
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        ids = [row["id"] for row in response.data["results"]]
-        access_log.record(request.user, AccessAction.LIST, "contact", object_ids=ids)
-        return response
-
-    def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        access_log.record(request.user, AccessAction.READ, "contact", response.data["id"])
-        return response
 
 
 @extend_schema_view(

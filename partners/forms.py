@@ -4,11 +4,24 @@ the dashboard filter and the complex upload. Labels and messages in Dutch."""
 from datetime import date
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import OrganisationKind, SignalKind
 from .models import Agreement, ContactPerson, District, Organisation
+from .services import AGREEMENT_FIELDS, CONTACT_FIELDS, TERM_FIELDS
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """A service's ValidationError next to the matching field (else above the form). Lives
+    here, at the bottom of the dependency chain, so signals and cases can use it too."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -18,15 +31,7 @@ class AgreementForm(forms.ModelForm):
 
     class Meta:
         model = Agreement
-        fields = [
-            "corporation",
-            "title",
-            "valid_from",
-            "valid_to",
-            "review_date",
-            "monthly_capacity",
-            "responsibilities",
-        ]
+        fields = ["corporation", *AGREEMENT_FIELDS]
         widgets = {"valid_from": DATE_WIDGET, "valid_to": DATE_WIDGET, "review_date": DATE_WIDGET}
 
     def __init__(self, *args, editing=False, **kwargs):
@@ -64,10 +69,7 @@ class AgreementForm(forms.ModelForm):
         return [
             (
                 label,
-                [
-                    self[f"{name}_{kind}"]
-                    for name in ("triage_days", "feedback_days", "responsibilities")
-                ],
+                [self[f"{name}_{kind}"] for name in TERM_FIELDS],
             )
             for kind, label in SignalKind.choices
         ]
@@ -80,11 +82,7 @@ class AgreementForm(forms.ModelForm):
 
     def terms(self) -> dict:
         return {
-            kind: {
-                "triage_days": self.cleaned_data[f"triage_days_{kind}"],
-                "feedback_days": self.cleaned_data[f"feedback_days_{kind}"],
-                "responsibilities": self.cleaned_data[f"responsibilities_{kind}"],
-            }
+            kind: {name: self.cleaned_data[f"{name}_{kind}"] for name in TERM_FIELDS}
             for kind in SignalKind.values
         }
 
@@ -101,7 +99,7 @@ class ReviewForm(forms.Form):
 class ContactForm(forms.ModelForm):
     class Meta:
         model = ContactPerson
-        fields = ["organisation", "district", "name", "function", "email", "phone"]
+        fields = list(CONTACT_FIELDS)
 
     def __init__(self, *args, municipality_ids=(), **kwargs):
         super().__init__(*args, **kwargs)

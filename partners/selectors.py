@@ -1,6 +1,7 @@
 """Reads of the partners domain that depend on the requesting user."""
 
-from datetime import date, timedelta
+from calendar import monthrange
+from datetime import date
 
 from .models import Membership
 
@@ -88,16 +89,11 @@ def visible_contact_for(user, pk: int):
 
 
 def confirmation_due_before(today: date) -> date:
+    """The same day `CONFIRMATION_MONTHS` earlier (the month's last day when shorter)."""
     from privacy.aggregates import add_months
 
     first = add_months(today, -CONFIRMATION_MONTHS)
-    return first.replace(day=min(today.day, _days_in_month(first)))
-
-
-def _days_in_month(first: date) -> int:
-    from privacy.aggregates import add_months
-
-    return (add_months(first, 1) - timedelta(days=1)).day
+    return first.replace(day=min(today.day, monthrange(first.year, first.month)[1]))
 
 
 def unconfirmed_contacts(user, today: date | None = None):

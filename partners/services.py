@@ -1,7 +1,5 @@
 """Writes and lookups of the partners domain: routing and keeping groups in step."""
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -12,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .choices import AgreementStatus, OrganisationKind
+from .csv_files import EXTRA, decode, read_table
 from .models import (
     Agreement,
     AgreementChange,
@@ -25,7 +24,14 @@ from .models import (
     Organisation,
     PostcodeArea,
 )
-from .postcodes import expand_pc4_ranges, normalise_postcode, pc4_of
+from .postcodes import (
+    expand_pc4_ranges,
+    household_key,
+    normalise_addition,
+    normalise_house_number,
+    normalise_postcode,
+    pc4_of,
+)
 
 
 class OutsideRegion(ValidationError):
@@ -69,8 +75,10 @@ def route(postcode: str) -> Route:
     return Route(municipality=area.municipality, district=area.district, team=team)
 
 
-def check_district_ranges(district: District) -> None:
-    """A district lies inside its municipality and shares no PC4 with another district."""
+def check_district_ranges(district: District, taken=None) -> set[int]:
+    """A district has at least one PC4, lies inside its municipality and shares no PC4
+    with another district. `taken` holds the PC4s of the other districts; without it they
+    are read from PostcodeArea. Returns the district's PC4s."""
     pc4s = expand_pc4_ranges(district.pc4_ranges)
     if not pc4s:
         raise ValidationError({"pc4_ranges": _("Geef ten minste één PC4 op.")})
@@ -80,14 +88,17 @@ def check_district_ranges(district: District) -> None:
             raise ValidationError(
                 {"pc4_ranges": _("Niet in de gemeente: %(pc4)s.") % {"pc4": _pc4_list(outside)}}
             )
-    taken = PostcodeArea.objects.filter(pc4__in=pc4s, district__isnull=False).exclude(
-        district_id=district.pk
-    )
-    overlap = sorted(taken.values_list("pc4", flat=True))
+    if taken is None:
+        taken = PostcodeArea.objects.filter(pc4__in=pc4s, district__isnull=False).exclude(
+            district_id=district.pk
+        )
+        taken = taken.values_list("pc4", flat=True)
+    overlap = pc4s.intersection(taken)
     if overlap:
         raise ValidationError(
             {"pc4_ranges": _("Al in een andere wijk: %(pc4)s.") % {"pc4": _pc4_list(overlap)}}
         )
+    return pc4s
 
 
 def _pc4_list(pc4s) -> str:
@@ -107,22 +118,13 @@ def sync_postcode_areas(municipality: Municipality) -> None:
         raise ValidationError({"pc4_ranges": _("Deze postcodes horen al bij een andere gemeente.")})
     district_of = {}
     for district in municipality.districts.all():
-        check_district_ranges_against(district, district_of)
-        for pc4 in expand_pc4_ranges(district.pc4_ranges):
+        for pc4 in check_district_ranges(district, taken=district_of):
             district_of[pc4] = district
     PostcodeArea.objects.filter(municipality=municipality).delete()
     PostcodeArea.objects.bulk_create(
         PostcodeArea(pc4=pc4, municipality=municipality, district=district_of.get(pc4))
         for pc4 in sorted(municipality_pc4s)
     )
-
-
-def check_district_ranges_against(district: District, assigned: dict) -> None:
-    overlap = expand_pc4_ranges(district.pc4_ranges) & assigned.keys()
-    if overlap:
-        raise ValidationError(
-            {"pc4_ranges": _("Al in een andere wijk: %(pc4)s.") % {"pc4": _pc4_list(overlap)}}
-        )
 
 
 @transaction.atomic
@@ -192,6 +194,7 @@ def agreement_snapshot(agreement: Agreement) -> dict:
     snapshot = {name: _plain(getattr(agreement, name)) for name in AGREEMENT_FIELDS}
     snapshot["corporation"] = agreement.corporation_id
     snapshot["status"] = agreement.status
+    snapshot["last_reviewed_on"] = _plain(agreement.last_reviewed_on)
     for term in agreement.terms.all():
         for name in TERM_FIELDS:
             snapshot[f"terms.{term.kind}.{name}"] = getattr(term, name)
@@ -348,19 +351,11 @@ def record_review(user, agreement: Agreement, reviewed_on: date, next_review: da
     if errors:
         raise ValidationError(errors)
     before = agreement_snapshot(agreement)
-    before["last_reviewed_on"] = _plain(agreement.last_reviewed_on)
     agreement.last_reviewed_on = reviewed_on
     agreement.last_reviewed_by = user
     agreement.review_date = next_review
     agreement.save(update_fields=["last_reviewed_on", "last_reviewed_by", "review_date"])
-    after = agreement_snapshot(agreement)
-    after["last_reviewed_on"] = reviewed_on.isoformat()
-    AgreementChange.objects.create(
-        agreement=agreement,
-        by=user,
-        action=AgreementChange.Action.REVIEWED,
-        changes=snapshot_diff(before, after),
-    )
+    _log_change(user, agreement, AgreementChange.Action.REVIEWED, before)
     return agreement
 
 
@@ -375,16 +370,12 @@ def _log_contact(user, action, contact) -> None:
     access_log.record(user, action, "contact", contact.pk)
 
 
-def _require_contact_manager(user, district: District) -> None:
-    _require_coordinator_of(user, district.municipality_id)
-
-
 @transaction.atomic
 def create_contact(user, data: dict) -> ContactPerson:
     """A new fixed contact person; adding counts as confirming."""
     from privacy.models import AccessAction
 
-    _require_contact_manager(user, data["district"])
+    _require_coordinator_of(user, data["district"].municipality_id)
     contact = ContactPerson.objects.create(
         **{name: data[name] for name in CONTACT_FIELDS if name in data},
         confirmed_on=timezone.localdate(),
@@ -398,8 +389,8 @@ def create_contact(user, data: dict) -> ContactPerson:
 def update_contact(user, contact: ContactPerson, data: dict) -> ContactPerson:
     from privacy.models import AccessAction
 
-    _require_contact_manager(user, contact.district)
-    _require_contact_manager(user, data.get("district", contact.district))
+    _require_coordinator_of(user, contact.district.municipality_id)
+    _require_coordinator_of(user, data.get("district", contact.district).municipality_id)
     for name in CONTACT_FIELDS:
         if name in data:
             setattr(contact, name, data[name])
@@ -412,7 +403,7 @@ def update_contact(user, contact: ContactPerson, data: dict) -> ContactPerson:
 def end_contact(user, contact: ContactPerson, ended_on: date | None = None) -> ContactPerson:
     from privacy.models import AccessAction
 
-    _require_contact_manager(user, contact.district)
+    _require_coordinator_of(user, contact.district.municipality_id)
     contact.ended_on = ended_on or timezone.localdate()
     contact.save(update_fields=["ended_on"])
     _log_contact(user, AccessAction.UPDATE, contact)
@@ -439,8 +430,7 @@ def confirm_contact(user, contact: ContactPerson) -> ContactPerson:
 
 # --- complex import (issue 5) -------------------------------------------------------------
 
-COMPLEX_COLUMNS = ("code", "name", "postcode", "house_number", "house_number_addition")
-REQUIRED_COMPLEX_COLUMNS = {"code", "postcode", "house_number"}
+REQUIRED_COMPLEX_COLUMNS = ("code", "postcode", "house_number")
 
 
 @dataclass
@@ -451,28 +441,10 @@ class ComplexImportResult:
     errors: list = field(default_factory=list)
 
 
-def read_csv_rows(content: bytes) -> csv.DictReader:
-    """CSV in UTF-8 with or without BOM, `;` or `,` separated (whichever the header uses)."""
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError({"file": [_("Het bestand is geen UTF-8-tekst.")]}) from None
-    header = text.splitlines()[0] if text.strip() else ""
-    delimiter = ";" if header.count(";") >= header.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    columns = {(name or "").strip().lower() for name in reader.fieldnames or []}
-    missing = REQUIRED_COMPLEX_COLUMNS - columns
-    if missing:
-        message = _("Kolommen ontbreken: %(columns)s.") % {"columns": ", ".join(sorted(missing))}
-        raise ValidationError({"file": [message]})
-    return reader
-
-
 def _clean_complex_row(row: dict) -> dict:
-    from .postcodes import household_key, normalise_addition, normalise_house_number
-
-    row = {(key or "").strip().lower(): (value or "").strip() for key, value in row.items()}
     errors, cleaned = {}, {}
+    if EXTRA in row:
+        errors["__all__"] = [_("Deze regel heeft meer waarden dan er kolommen zijn.")]
     code = row.get("code", "")
     if not code or len(code) > 40:
         errors["code"] = [_("Vul een code van hoogstens 40 tekens in.")]
@@ -506,12 +478,11 @@ def import_complexes(user, content: bytes, organisation_id: int | None = None):
     if organisation_id not in allowed:
         raise PermissionDenied(_("U kunt geen complexen importeren voor deze organisatie."))
     result, valid = ComplexImportResult(), []
-    reader = read_csv_rows(content)
-    for row in reader:
+    for line, row in read_table(decode(content), REQUIRED_COMPLEX_COLUMNS):
         try:
             valid.append(_clean_complex_row(row))
         except ValidationError as exc:
-            result.errors.append({"line": reader.line_num, "errors": exc.message_dict})
+            result.errors.append({"line": line, "errors": exc.message_dict})
     with transaction.atomic():
         _store_complex_rows(organisation_id, valid, result)
         access_log.record(

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +27,7 @@ from .forms import (
     DashboardFilterForm,
     EndContactForm,
     ReviewForm,
+    add_service_errors,
 )
 
 PAGE_SIZE = 50
@@ -37,13 +39,8 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def apply_errors(form, exc: ValidationError) -> None:
-    """Service errors next to their field; others at the top of the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+def _agreement_url(agreement) -> str:
+    return reverse("partners:agreement", args=[agreement.pk])
 
 
 def _page(request, queryset):
@@ -65,23 +62,40 @@ def agreement_list(request):
     )
 
 
+def _form_page(request, form, save, success: str, template: str, context=None):
+    """The shared shape of a form page: on a valid POST call `save()` (a service); its
+    ValidationErrors go next to their fields and the page is shown again with what the
+    user typed; on success redirect to the URL `save()` returns."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            next_url = save()
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(next_url)
+    return render(request, template, {"form": form, **(context or {})})
+
+
 @login_required
 def agreement_create(request):
     _require(policy.can_manage_agreements(request.user))
     municipality = selectors.dashboard_municipalities(request.user).first()
     form = AgreementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            agreement = services.create_agreement(
-                request.user, municipality, form.agreement_data(), form.terms()
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("De afspraak is opgeslagen als concept."))
-            return redirect("partners:agreement", pk=agreement.pk)
-    return render(
-        request, "partners/agreement_form.html", {"form": form, "municipality": municipality}
+
+    def save():
+        agreement = services.create_agreement(
+            request.user, municipality, form.agreement_data(), form.terms()
+        )
+        return _agreement_url(agreement)
+
+    return _form_page(
+        request,
+        form,
+        save,
+        _("De afspraak is opgeslagen als concept."),
+        "partners/agreement_form.html",
+        {"municipality": municipality},
     )
 
 
@@ -98,7 +112,6 @@ def agreement_detail(request, pk: int):
             "terms": sorted(agreement.terms.all(), key=lambda t: SignalKind.values.index(t.kind)),
             "changes": agreement.changes.all(),
             "can_manage": can_manage,
-            "review_form": ReviewForm(),
         },
     )
 
@@ -107,18 +120,18 @@ def agreement_detail(request, pk: int):
 def agreement_edit(request, pk: int):
     agreement = selectors.editable_agreement_for(request.user, pk)
     form = AgreementForm(request.POST or None, instance=agreement, editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_agreement(request.user, agreement, form.agreement_data(), form.terms())
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("De wijzigingen zijn opgeslagen."))
-            return redirect("partners:agreement", pk=agreement.pk)
-    return render(
+
+    def save():
+        services.update_agreement(request.user, agreement, form.agreement_data(), form.terms())
+        return _agreement_url(agreement)
+
+    return _form_page(
         request,
+        form,
+        save,
+        _("De wijzigingen zijn opgeslagen."),
         "partners/agreement_form.html",
-        {"form": form, "agreement": agreement, "municipality": agreement.municipality},
+        {"agreement": agreement, "municipality": agreement.municipality},
     )
 
 
@@ -131,7 +144,7 @@ def _lifecycle(request, pk: int, service, success: str):
             messages.error(request, message)
     else:
         messages.success(request, success)
-    return redirect("partners:agreement", pk=agreement.pk)
+    return redirect(_agreement_url(agreement))
 
 
 @login_required
@@ -150,20 +163,20 @@ def agreement_expire(request, pk: int):
 def agreement_review(request, pk: int):
     agreement = selectors.editable_agreement_for(request.user, pk)
     form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_review(
-                request.user,
-                agreement,
-                form.cleaned_data["reviewed_on"],
-                form.cleaned_data["next_review"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("De evaluatie is vastgelegd."))
-            return redirect("partners:agreement", pk=agreement.pk)
-    return render(request, "partners/agreement_review.html", {"form": form, "agreement": agreement})
+
+    def save():
+        data = form.cleaned_data
+        services.record_review(request.user, agreement, data["reviewed_on"], data["next_review"])
+        return _agreement_url(agreement)
+
+    return _form_page(
+        request,
+        form,
+        save,
+        _("De evaluatie is vastgelegd."),
+        "partners/agreement_review.html",
+        {"agreement": agreement},
+    )
 
 
 # --- contact persons ---------------------------------------------------------------------------
@@ -176,12 +189,12 @@ def contact_list(request):
     page = _page(request, selectors.contacts_for(user))
     context = {"page": page, "can_manage": policy.can_manage_contacts(user)}
     shown = list(page.object_list)
+    for contact in shown:
+        contact.can_confirm = policy.can_confirm_contact(user, contact)
     if context["can_manage"]:
         context["unconfirmed"] = list(selectors.unconfirmed_contacts(user))
         context["missing"] = selectors.missing_contacts(user)
         shown += context["unconfirmed"]
-    context["own_organisations"] = policy.organisation_ids(user)
-    context["coordinated"] = policy.coordinator_municipality_ids(user)
     access_log.record_list(user, "contact", {c.pk: c for c in shown}.values())
     return render(request, "partners/contact_list.html", context)
 
@@ -191,12 +204,29 @@ def contact_create(request):
     _require(policy.can_manage_contacts(request.user))
     municipality_ids = policy.coordinator_municipality_ids(request.user)
     form = ContactForm(request.POST or None, municipality_ids=municipality_ids)
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in services.CONTACT_FIELDS}
-        services.create_contact(request.user, data)
-        messages.success(request, _("De contactpersoon is toegevoegd."))
-        return redirect("partners:contacts")
-    return render(request, "partners/contact_form.html", {"form": form})
+
+    def save():
+        services.create_contact(request.user, form.cleaned_data)
+        return "partners:contacts"
+
+    return _form_page(
+        request,
+        form,
+        save,
+        _("De contactpersoon is toegevoegd."),
+        "partners/contact_form.html",
+    )
+
+
+def _contact_page(request, contact, form, end_form, save=None, success=""):
+    return _form_page(
+        request,
+        form,
+        save,
+        success,
+        "partners/contact_form.html",
+        {"contact": contact, "end_form": end_form},
+    )
 
 
 @login_required
@@ -205,15 +235,13 @@ def contact_edit(request, pk: int):
     access_log.record(request.user, AccessAction.READ, "contact", contact.pk)
     municipality_ids = policy.coordinator_municipality_ids(request.user)
     form = ContactForm(request.POST or None, instance=contact, municipality_ids=municipality_ids)
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in services.CONTACT_FIELDS}
-        services.update_contact(request.user, contact, data)
-        messages.success(request, _("De contactpersoon is gewijzigd."))
-        return redirect("partners:contacts")
-    return render(
-        request,
-        "partners/contact_form.html",
-        {"form": form, "contact": contact, "end_form": EndContactForm()},
+
+    def save():
+        services.update_contact(request.user, contact, form.cleaned_data)
+        return "partners:contacts"
+
+    return _contact_page(
+        request, contact, form, EndContactForm(), save, _("De contactpersoon is gewijzigd.")
     )
 
 
@@ -221,12 +249,15 @@ def contact_edit(request, pk: int):
 @require_POST
 def contact_end(request, pk: int):
     contact = selectors.manageable_contact_for(request.user, pk)
-    form = EndContactForm(request.POST)
-    if form.is_valid():
-        services.end_contact(request.user, contact, form.cleaned_data["ended_on"])
-        messages.success(request, _("De contactpersoon is beëindigd."))
-    else:
-        messages.error(request, _("Vul een geldige datum in."))
+    end_form = EndContactForm(request.POST)
+    if not end_form.is_valid():
+        # Show the edit page again with the date as typed and the error next to it.
+        access_log.record(request.user, AccessAction.READ, "contact", contact.pk)
+        municipality_ids = policy.coordinator_municipality_ids(request.user)
+        form = ContactForm(instance=contact, municipality_ids=municipality_ids)
+        return _contact_page(request, contact, form, end_form)
+    services.end_contact(request.user, contact, end_form.cleaned_data["ended_on"])
+    messages.success(request, _("De contactpersoon is beëindigd."))
     return redirect("partners:contacts")
 
 
@@ -367,5 +398,5 @@ def complex_import(request):
         try:
             result = services.import_complexes(request.user, form.cleaned_data["file"].read())
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
     return render(request, "partners/complex_import.html", {"form": form, "result": result})

@@ -128,6 +128,17 @@ def _counts_per_month_and_kind(signals, today: date):
     )
 
 
+SUMMED = (
+    "n",
+    "triage_due",
+    "triaged_in_term",
+    "feedback_due",
+    "feedback_in_term",
+    "open",
+    "overdue",
+)
+
+
 def _triage_day_pairs(signals):
     """(month, filed date, triaged date, count): grouped, so working days are counted once
     per distinct pair of dates, not once per signal."""
@@ -213,9 +224,7 @@ def dashboard(
     for row in _counts_per_month_and_kind(scoped, today):
         bucket = raw[timezone.localtime(row["month"]).date()]
         bucket["kinds"][row["kind"]] = row["n"]
-        for key in ("n", "triage_due", "triaged_in_term", "feedback_due", "feedback_in_term"):
-            bucket[key] = bucket.get(key, 0) + row[key]
-        for key in ("open", "overdue"):
+        for key in SUMMED:
             bucket[key] = bucket.get(key, 0) + row[key]
 
     filtered = bool(corporation_id or team_id)

@@ -102,6 +102,28 @@ ROWS = [
         lambda w: f"/samenwerking/afspraken/{_agreement(w)}/evaluatie/",
         COORDINATOR_OBJECT,
     ),
+    # Form posts with nothing filled in: the gate decides, then the form shows its errors.
+    Row(
+        "partners_agreement_create_post",
+        "POST",
+        lambda w: "/samenwerking/afspraken/nieuw/",
+        COORDINATOR_ONLY,
+        data={},
+    ),
+    Row(
+        "partners_agreement_edit_post",
+        "POST",
+        lambda w: f"/samenwerking/afspraken/{_agreement(w)}/bewerken/",
+        COORDINATOR_OBJECT,
+        data={},
+    ),
+    Row(
+        "partners_agreement_review_post",
+        "POST",
+        lambda w: f"/samenwerking/afspraken/{_agreement(w)}/evaluatie/",
+        COORDINATOR_OBJECT,
+        data={},
+    ),
     # Contact persons.
     Row(
         "partners_contacts",
@@ -122,6 +144,20 @@ ROWS = [
         lambda w: f"/samenwerking/contactpersonen/{_contact(w)}/bewerken/",
         COORDINATOR_OBJECT,
         logs_access=True,
+    ),
+    Row(
+        "partners_contact_create_post",
+        "POST",
+        lambda w: "/samenwerking/contactpersonen/nieuw/",
+        COORDINATOR_ONLY,
+        data={},
+    ),
+    Row(
+        "partners_contact_edit_post",
+        "POST",
+        lambda w: f"/samenwerking/contactpersonen/{_contact(w)}/bewerken/",
+        COORDINATOR_OBJECT,
+        data={},
     ),
     Row(
         "partners_contact_end",

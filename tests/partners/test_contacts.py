@@ -181,3 +181,24 @@ def test_api_contacts(demo, api_for):
     hidden = ContactPerson.objects.get(name="Bram Jansen")
     assert api_for("anna").get(f"/api/v1/contacts/{hidden.pk}/").status_code == 404
     assert AccessLog.objects.filter(object_type="contact", action="list").count() == 2
+
+
+def test_bad_end_date_shows_the_edit_page_with_the_typed_date(demo, client_for):
+    contact = ContactPerson.objects.get(name="Bram Jansen")
+    response = client_for("eva").post(
+        f"/samenwerking/contactpersonen/{contact.pk}/beeindigen/", {"ended_on": "31-31-2026"}
+    )
+    assert response.status_code == 200
+    assert 'value="31-31-2026"' in response.content.decode()
+    contact.refresh_from_db()
+    assert contact.ended_on is None
+
+
+def test_confirm_button_only_where_the_policy_allows(demo, client_for):
+    # Wijkteam Zuid sees Stadswonen's contact but may not confirm it.
+    contact = ContactPerson.objects.get(name="Bram Jansen")
+    confirm_url = f"/samenwerking/contactpersonen/{contact.pk}/bevestigen/"
+    assert (
+        confirm_url not in client_for("omar").get("/samenwerking/contactpersonen/").content.decode()
+    )
+    assert confirm_url in client_for("bram").get("/samenwerking/contactpersonen/").content.decode()

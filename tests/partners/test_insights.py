@@ -133,3 +133,27 @@ def test_dashboard_page_query_count(demo, user, client_for, django_assert_max_nu
     with django_assert_max_num_queries(16):
         client.get("/samenwerking/dashboard/", {"months": "36"})
     assert not AccessLog.objects.filter(object_type="signal", action="list").exists()
+
+
+def test_complex_upload_skips_blank_lines_and_reports_surplus_values(demo, client_for):
+    csv_text = (
+        "code;name;postcode;house_number\n"
+        "\n"
+        "ST-05;Hof;1024 AA;1\n"
+        "ST-05;Hof;1024 AA;2;x;y\n"
+        ";;;\n"
+        "ST-05;Hof;1024 AA;3\n"
+    )
+    response = _upload(client_for("bram"), csv_text)
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert [e["line"] for e in result.errors] == [4]
+    assert "meer waarden dan er kolommen" in response.content.decode()
+    assert ComplexAddress.objects.filter(complex__code="ST-05").count() == 2
+
+
+def test_complex_upload_refuses_non_utf8(demo, client_for):
+    upload = SimpleUploadedFile("complexen.csv", "code;naam\nÄ;é\n".encode("cp1252"))
+    response = client_for("bram").post("/samenwerking/complexen/importeren/", {"file": upload})
+    assert response.status_code == 200
+    assert "niet in UTF-8 opgeslagen" in response.content.decode()

@@ -1,0 +1,53 @@
+"""Reading uploaded CSV files, whatever their columns mean.
+
+Files come from Excel and from partners' own systems: UTF-8 with or without BOM, `;` or
+`,` separated (taken from the header line). The header names are trimmed and lowercased;
+blank lines are skipped; every row keeps the line number it starts on, so a report can
+point at it. `partners` sits at the bottom of the dependency chain, so `signals` can use
+this module too (its `csv_io.decode`/`_delimiter` are the same rules)."""
+
+import csv
+import io
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+EXTRA = "__extra__"  # values beyond the header's columns
+
+
+def decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(
+            {"file": [_("Het bestand is niet in UTF-8 opgeslagen. Kies bij opslaan 'CSV UTF-8'.")]}
+        ) from None
+
+
+def delimiter(text: str) -> str:
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") >= header.count(",") and ";" in header else ","
+
+
+def read_table(text: str, required=()) -> list[tuple[int, dict]]:
+    """(line number, {column: trimmed value}) per data row; the header is line 1. A row
+    with more values than columns carries them under `EXTRA`. Raises ValidationError on
+    the `file` field when the file is empty or lacks a `required` column."""
+    if not text.strip():
+        raise ValidationError({"file": [_("Het bestand is leeg.")]})
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text))
+    header = [column.strip().lower() for column in next(reader)]
+    missing = [column for column in required if column not in header]
+    if missing:
+        message = _("Kolommen ontbreken: %(columns)s.") % {"columns": ", ".join(missing)}
+        raise ValidationError({"file": [message]})
+    rows, line = [], reader.line_num
+    for values in reader:
+        start, line = line + 1, reader.line_num
+        if not any(value.strip() for value in values):
+            continue
+        data = {column: value.strip() for column, value in zip(header, values, strict=False)}
+        if len(values) > len(header):
+            data[EXTRA] = values[len(header) :]
+        rows.append((start, data))
+    return rows
