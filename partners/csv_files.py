@@ -4,14 +4,17 @@ Files come from Excel and from partners' own systems: UTF-8 with or without BOM,
 `,` separated (taken from the header line). The header names are trimmed and lowercased;
 blank lines are skipped; every row keeps the line number it starts on, so a report can
 point at it. `partners` sits at the bottom of the dependency chain, so `signals` can use
-this module too (its `csv_io.decode`/`_delimiter` are the same rules)."""
+this module too."""
 
 import csv
 import io
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+BOM = "\ufeff"
 EXTRA = "__extra__"  # values beyond the header's columns
 
 
@@ -29,10 +32,17 @@ def delimiter(text: str) -> str:
     return ";" if header.count(";") >= header.count(",") and ";" in header else ","
 
 
-def read_table(text: str, required=()) -> list[tuple[int, dict]]:
+def read_table(
+    text: str,
+    required=(),
+    check_header: Callable[[list[str]], None] | None = None,
+    max_rows: int | None = None,
+) -> list[tuple[int, dict]]:
     """(line number, {column: trimmed value}) per data row; the header is line 1. A row
     with more values than columns carries them under `EXTRA`. Raises ValidationError on
-    the `file` field when the file is empty or lacks a `required` column."""
+    the `file` field when the file is empty, lacks a `required` column, fails
+    `check_header`, or has more than `max_rows` data rows."""
+    text = text.lstrip(BOM)
     if not text.strip():
         raise ValidationError({"file": [_("Het bestand is leeg.")]})
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text))
@@ -41,13 +51,37 @@ def read_table(text: str, required=()) -> list[tuple[int, dict]]:
     if missing:
         message = _("Kolommen ontbreken: %(columns)s.") % {"columns": ", ".join(missing)}
         raise ValidationError({"file": [message]})
+    if check_header:
+        check_header(header)
     rows, line = [], reader.line_num
     for values in reader:
         start, line = line + 1, reader.line_num
         if not any(value.strip() for value in values):
             continue
+        if max_rows is not None and len(rows) == max_rows:
+            message = _("Een bestand heeft hoogstens %(max)d regels; splits het op.")
+            raise ValidationError({"file": [message % {"max": max_rows}]})
         data = {column: value.strip() for column, value in zip(header, values, strict=False)}
         if len(values) > len(header):
             data[EXTRA] = values[len(header) :]
         rows.append((start, data))
     return rows
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def excel_csv(header, rows) -> str:
+    """A CSV that opens in Dutch Excel: `;` separated, UTF-8 with BOM, CRLF lines."""
+    out = io.StringIO()
+    out.write(BOM)
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([str(column) for column in header])
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def excel_csv_response(filename: str, header, rows) -> HttpResponse:
+    response = HttpResponse(excel_csv(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,8 +1,6 @@
 """Web views of the coordinator's side and the corporation insights. Thin: parse, call a
 service or selector (which go through `privacy.policy`), render."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +18,7 @@ from privacy.models import AccessAction
 
 from . import selectors, services
 from .choices import SignalKind
+from .csv_files import excel_csv_response
 from .forms import (
     AgreementForm,
     ComplexImportForm,
@@ -352,28 +351,23 @@ def dashboard_export(request):
     form, figures = _dashboard_figures(request)
     if not form.is_valid():
         return HttpResponse(_("Ongeldig filter."), status=400)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="dashboard.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([str(h) for h in DASHBOARD_HEADER])
-    for f in figures:
-        median = None if f.median_triage_days is None else f"{f.median_triage_days:g}"
-        writer.writerow(
-            [
-                f.month.strftime("%m-%Y"),
-                *[_shown(f.per_kind.get(kind)) for kind in SignalKind.values],
-                _shown(f.total),
-                _shown(f.triaged_in_term, "%"),
-                _shown(f.feedback_in_term, "%"),
-                _shown(median),
-                _shown(f.open),
-                _shown(f.overdue),
-                _shown(f.capacity_agreed),
-                _shown(f.capacity_used, "%"),
-            ]
-        )
-    return response
+    return excel_csv_response("dashboard.csv", DASHBOARD_HEADER, map(_export_row, figures))
+
+
+def _export_row(f) -> list:
+    median = None if f.median_triage_days is None else f"{f.median_triage_days:g}"
+    return [
+        f.month.strftime("%m-%Y"),
+        *[_shown(f.per_kind.get(kind)) for kind in SignalKind.values],
+        _shown(f.total),
+        _shown(f.triaged_in_term, "%"),
+        _shown(f.feedback_in_term, "%"),
+        _shown(median),
+        _shown(f.open),
+        _shown(f.overdue),
+        _shown(f.capacity_agreed),
+        _shown(f.capacity_used, "%"),
+    ]
 
 
 # --- corporation insights and complex upload ---------------------------------------------------

@@ -1,7 +1,6 @@
 """The privacy officer's screens: access-log inquiry, inzageverzoek report, subject report,
 erasure on request and retention runs. Thin: parse, call a selector or service, render."""
 
-import csv
 import json
 from functools import wraps
 
@@ -15,7 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
+
+from partners.csv_files import excel_csv_response
 
 from . import policy, selectors, services
 from .forms import AccessLogQueryForm, ErasureForm, HouseholdForm
@@ -84,6 +86,19 @@ def access_log(request):
     )
 
 
+EXPORT_HEADER = [
+    gettext_lazy("Tijdstip"),
+    gettext_lazy("Gebruiker"),
+    gettext_lazy("Rol"),
+    gettext_lazy("Organisatie"),
+    gettext_lazy("Handeling"),
+    gettext_lazy("Soort object"),
+    gettext_lazy("Object"),
+    gettext_lazy("Doel"),
+    gettext_lazy("Reden"),
+]
+
+
 @require_GET
 @privacy_officer_required
 def access_log_export(request):
@@ -99,38 +114,21 @@ def access_log_export(request):
         household_key=form.cleaned_data.get("household_key", ""),
         reason=form.description(),
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="inzagelog.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        [
-            _("Tijdstip"),
-            _("Gebruiker"),
-            _("Rol"),
-            _("Organisatie"),
-            _("Handeling"),
-            _("Soort object"),
-            _("Object"),
-            _("Doel"),
-            _("Reden"),
-        ]
-    )
-    for row in rows:
-        writer.writerow(
-            [
-                timezone.localtime(row.at).strftime("%d-%m-%Y %H:%M:%S"),
-                row.username,
-                row.role,
-                row.organisation_name,
-                row.get_action_display(),
-                row.object_type,
-                row.object_id or ",".join(row.object_ids),
-                row.get_purpose_display(),
-                row.reason,
-            ]
-        )
-    return response
+    return excel_csv_response("inzagelog.csv", EXPORT_HEADER, map(_export_row, rows))
+
+
+def _export_row(row) -> list:
+    return [
+        timezone.localtime(row.at).strftime("%d-%m-%Y %H:%M:%S"),
+        row.username,
+        row.role,
+        row.organisation_name,
+        row.get_action_display(),
+        row.object_type,
+        row.object_id or ",".join(row.object_ids),
+        row.get_purpose_display(),
+        row.reason,
+    ]
 
 
 @require_GET

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.choices import AgreementStatus, SignalKind
+from partners.csv_files import decode as decode_csv
 from partners.models import AgreementTerm, Organisation
 from partners.postcodes import (
     household_key,
@@ -483,7 +484,7 @@ def _store_batch(context: _ImportContext, rows) -> list[Signal]:
 def import_signals(user, raw: bytes, organisation_id: int | None = None) -> ImportResult:
     """Synchronous import (API): the whole file in one request."""
     organisation = filing_organisation(user, organisation_id)
-    rows = csv_io.read_rows(csv_io.decode(raw))
+    rows = csv_io.read_rows(decode_csv(raw))
     return import_signal_rows(user, organisation, rows)
 
 
@@ -493,7 +494,7 @@ def start_signal_import(user, raw: bytes, filename: str, organisation_id=None) -
     from .tasks import run_signal_import_task
 
     organisation = filing_organisation(user, organisation_id)
-    text = csv_io.decode(raw)
+    text = decode_csv(raw)
     rows = csv_io.read_rows(text)
     with transaction.atomic():
         signal_import = SignalImport.objects.create(
