@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from partners.forms import add_service_errors
 from privacy import access_log, policy
 from privacy.models import AccessAction, Purpose
 from signals.models import SignalKind, SignalStatus, Urgency
@@ -29,7 +30,6 @@ from .forms import (
     ShareForm,
     TeamSwitchForm,
     TransitionForm,
-    add_service_errors,
 )
 from .models import CaseState
 

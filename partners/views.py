@@ -43,7 +43,7 @@ def _agreement_url(agreement) -> str:
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 # --- agreements ----------------------------------------------------------------------------

@@ -91,10 +91,6 @@ class SignalForm(forms.Form):
                 coerce=int,
             )
 
-    def add_service_errors(self, error) -> None:
-        for field, messages in error.message_dict.items():
-            self.add_error(field if field in self.fields else None, messages)
-
     def add_remaining_errors(self) -> None:
         """When the form itself refused something, still show the service's messages for
         the other fields, so one round trip reveals every mistake."""

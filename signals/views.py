@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from partners.forms import add_service_errors
 from privacy import policy
 
 from . import csv_io, selectors, services
@@ -73,7 +74,7 @@ def signal_new(request):
                     user, form.cleaned_data, form.cleaned_data.get("organisation")
                 )
             except ValidationError as error:
-                form.add_service_errors(error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _filed_message(signal))
                 return redirect("signals:detail", pk=signal.pk)
