@@ -1,9 +1,6 @@
 """API of the cases domain: accept/decline a signal, cases with their signals and history,
 transitions and notes. Thin: parse, call a selector or service, serialise."""
 
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -15,8 +12,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from privacy import access_log, policy
-from signals.models import DeclineReason, Outcome, Signal
+from privacy import access_log
+from signals.models import DeclineReason, Outcome
 from signals.serializers import NameSerializer, TeamSignalSerializer
 
 from . import selectors, services
@@ -120,14 +117,6 @@ DeclineResponse = inline_serializer(
 # --- triage ----------------------------------------------------------------------------
 
 
-def _signal_for_triage(request, pk) -> Signal:
-    """404 when the user may not see the signal, 403 when they see it but may not triage."""
-    signal = get_object_or_404(policy.visible_signals(request.user).select_related("team"), pk=pk)
-    if not policy.can_triage_signal(request.user, signal):
-        raise PermissionDenied(_("Alleen een triagist van het wijkteam kan dit signaal trieren."))
-    return signal
-
-
 class SignalAcceptView(APIView):
     @extend_schema(
         request=None,
@@ -136,7 +125,7 @@ class SignalAcceptView(APIView):
         tags=["cases"],
     )
     def post(self, request, pk):
-        case = services.accept_signal(request.user, _signal_for_triage(request, pk))
+        case = services.accept_signal(request.user, selectors.signal_for_triage(request.user, pk))
         return Response({"case": {"id": str(case.pk)}})
 
 
@@ -148,7 +137,7 @@ class SignalDeclineView(APIView):
         tags=["cases"],
     )
     def post(self, request, pk):
-        signal = _signal_for_triage(request, pk)
+        signal = selectors.signal_for_triage(request.user, pk)
         data = DeclineInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         signal = services.decline_signal(

@@ -18,6 +18,7 @@ from django.db.models import Case as CaseWhen
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from partners.choices import OrganisationKind, Role, SignalKind
 from partners.models import Organisation
@@ -164,12 +165,19 @@ def tray_counts(user, team_id: int) -> dict:
     return counts
 
 
+NOT_TRIAGE_LEAD = gettext_lazy("Alleen een triagist van het wijkteam kan dit signaal triëren.")
+
+
 def signal_for_triage(user, signal_id):
-    """A signal the user may see (404 otherwise), with what the triage page shows."""
-    return get_object_or_404(
+    """A signal the user may triage, with what the triage page shows: 404 when the user
+    may not see it, 403 when they see it but are no triage lead of its team."""
+    signal = get_object_or_404(
         policy.visible_signals(user).select_related("team", "district", "organisation"),
         pk=signal_id,
     )
+    if not policy.can_triage_signal(user, signal):
+        raise PermissionDenied(str(NOT_TRIAGE_LEAD))
+    return signal
 
 
 def tray_signals_by_ids(user, team_id: int, ids) -> list:

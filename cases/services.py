@@ -25,7 +25,7 @@ from signals.services import next_references
 
 from . import workflow
 from .models import Case, CaseEvent, CaseEventKind, CaseSignal, CaseState
-from .selectors import team_member_choices
+from .selectors import NOT_TRIAGE_LEAD, team_member_choices
 
 NOTE_MAX = 5000
 REASON_MAX = 2000
@@ -92,7 +92,7 @@ def _clean_text(value, field_name: str, maximum: int, message: str) -> str:
 def _lock_signal_for_triage(user, signal) -> Signal:
     """Re-read the signal under a row lock and check it still awaits triage by this user."""
     if not policy.can_triage_signal(user, signal):
-        raise PermissionDenied(_("Alleen een triagist van het wijkteam kan dit signaal trieren."))
+        raise PermissionDenied(str(NOT_TRIAGE_LEAD))
     locked = Signal.objects.select_for_update().select_related("team").get(pk=signal.pk)
     if locked.status != SignalStatus.RECEIVED:
         raise ValidationError(
@@ -203,7 +203,7 @@ def reroute_signal(user, signal, team: Organisation, reason: str) -> Signal:
     """Move a signal awaiting triage to another team; the old team loses access."""
     reason = _clean_text(reason, "reason", REASON_MAX, _("Geef een reden voor het doorzetten."))
     if not policy.can_reroute_signal(user, signal):
-        raise PermissionDenied(_("Alleen een triagist van het wijkteam kan dit signaal trieren."))
+        raise PermissionDenied(str(NOT_TRIAGE_LEAD))
     if team.kind != OrganisationKind.WIJKTEAM or not team.is_active:
         raise ValidationError({"team": [_("Kies een actief wijkteam.")]})
     if team.pk == signal.team_id:

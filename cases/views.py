@@ -85,7 +85,7 @@ def switch_team(request):
 def bulk(request):
     team = selectors.active_team(request.user, request.session)
     if not policy.can_triage_in_team(request.user, team.pk):
-        raise PermissionDenied(_("Alleen een triagist kan signalen in bulk trieren."))
+        raise PermissionDenied(_("Alleen een triagist kan signalen in bulk triëren."))
     ids = request.POST.getlist("signals")
     signals = selectors.tray_signals_by_ids(request.user, team.pk, ids)
     form = BulkForm(request.POST, signal_ids=[s.pk for s in signals])
@@ -115,14 +115,6 @@ def bulk(request):
 # --- triage of one signal --------------------------------------------------------------
 
 
-def _triage_signal(request, signal_id):
-    """The signal (404 when invisible), for triage leads of its team only (else 403)."""
-    signal = selectors.signal_for_triage(request.user, signal_id)
-    if not policy.can_triage_signal(request.user, signal):
-        raise PermissionDenied(_("Alleen een triagist van het wijkteam kan dit signaal trieren."))
-    return signal
-
-
 def _render_triage(request, signal, *, decline_form=None, reroute_form=None, status=200):
     context = {
         "signal": signal,
@@ -136,7 +128,7 @@ def _render_triage(request, signal, *, decline_form=None, reroute_form=None, sta
 @require_GET
 @login_required
 def triage(request, signal_id):
-    signal = _triage_signal(request, signal_id)
+    signal = selectors.signal_for_triage(request.user, signal_id)
     access_log.record(
         request.user,
         AccessAction.READ,
@@ -152,7 +144,7 @@ def triage(request, signal_id):
 @require_POST
 @login_required
 def triage_accept(request, signal_id):
-    signal = _triage_signal(request, signal_id)
+    signal = selectors.signal_for_triage(request.user, signal_id)
     try:
         case = services.accept_signal(request.user, signal)
     except ValidationError as exc:
@@ -185,7 +177,7 @@ def _submit(request, form, action, success, failure, *, done, render_again):
 @require_POST
 @login_required
 def triage_decline(request, signal_id):
-    signal = _triage_signal(request, signal_id)
+    signal = selectors.signal_for_triage(request.user, signal_id)
     return _submit(
         request,
         DeclineForm(request.POST),
@@ -202,7 +194,7 @@ def triage_decline(request, signal_id):
 @require_POST
 @login_required
 def triage_reroute(request, signal_id):
-    signal = _triage_signal(request, signal_id)
+    signal = selectors.signal_for_triage(request.user, signal_id)
     return _submit(
         request,
         RerouteForm(request.POST, teams=selectors.reroute_team_choices(signal)),

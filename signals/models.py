@@ -139,7 +139,7 @@ class Signal(models.Model):
         verbose_name = _("signaal")
         verbose_name_plural = _("signalen")
         ordering = ["-filed_at"]
-        permissions = [("triage_signal", _("Signaal trieren"))]
+        permissions = [("triage_signal", _("Signaal triëren"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "external_reference"],
