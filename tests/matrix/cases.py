@@ -4,7 +4,9 @@ Setup: anna (De Linde) files signals in 1012 AB (Wijkteam Noord). One is accepte
 `cases_case`; one awaits triage (`cases_received`); one case is shared with omar
 (Wijkteam Zuid) and one is confidential with noor as assignee."""
 
-from datetime import date
+from datetime import timedelta
+
+from django.utils.timezone import localdate
 
 from cases import services
 from signals.services import file_signal
@@ -53,7 +55,7 @@ def setup(world):
     world["cases_received"] = _file(world, 2)
     shared = services.accept_signal(noor, _file(world, 3))
     services.share_case(
-        noor, shared, world["users"]["omar"], "Overleg met Zuid", date(2099, 12, 31)
+        noor, shared, world["users"]["omar"], "Overleg met Zuid", localdate() + timedelta(days=30)
     )
     world["cases_shared"] = shared
     confidential = services.accept_signal(noor, _file(world, 4))
@@ -163,7 +165,7 @@ ROWS = [
         "cases_share",
         "delen",
         case_manager,
-        {"with_user": "omar", "reason": "Overleg", "until": "2099-12-31"},
+        {"with_user": "omar", "reason": "Overleg", "until": str(localdate() + timedelta(days=30))},
     ),
     Row(
         "cases_end_share",
