@@ -1,0 +1,226 @@
+"""The three journeys of the portal's main users, in a real browser (see conftest.py).
+
+1. A corporation employee files a signal (first with a wrong postcode), sees the team and
+   the deadlines, and imports a CSV file with one bad row.
+2. A triage lead accepts that kind of signal from the work tray, assigns it, adds a note
+   and closes the case with an outcome; the filer then sees only "Afgerond" and the outcome.
+3. A coordinator edits an agreement's terms, confirms a contact person and reads the
+   dashboard.
+"""
+
+import re
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from cases.models import Case, CaseState
+from partners.choices import SignalKind
+from partners.models import AgreementTerm, ContactPerson
+from signals.models import INPUT_FIELDS, Signal, SignalImport, SignalStatus
+from signals.services import file_signal
+from tests.celery_worker import running_worker
+
+NOTE = "Huisbezoek gedaan; bewoner staat open voor schuldhulp."
+
+
+def dutch(day: date) -> str:
+    return day.strftime("%d-%m-%Y")
+
+
+def definition(page, term: str):
+    """The <dd> that belongs to the <dt> with exactly this text."""
+    return page.locator(f'dt:text-is("{term}") + dd').first
+
+
+def import_file() -> bytes:
+    """Three rows for the CSV import; the second (line 3) has a postcode that is none."""
+    rows = [
+        {"postcode": "1012 AB", "house_number": "7", "external_reference": "R-1"},
+        {"postcode": "99999", "house_number": "8", "external_reference": "R-2"},
+        {"postcode": "1013 CD", "house_number": "9", "external_reference": "R-3"},
+    ]
+    common = {"kind": "Overlast", "description": "Lawaai 's nachts.", "resident_informed": "ja"}
+    lines = [";".join(INPUT_FIELDS)]
+    for row in rows:
+        row = {**common, **row}
+        lines.append(";".join(row.get(field, "") for field in INPUT_FIELDS))
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def test_corporation_files_a_signal_and_imports_a_file(journey, tmp_path):
+    anna = journey("anna")
+    page = anna.page
+
+    page.get_by_role("link", name="Signaal melden").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Signaal melden")
+    anna.step("formulier")
+    page.get_by_label("Soort signaal").select_option(label="Overlast")
+    page.get_by_label("Postcode").fill("1012 A")
+    page.get_by_label("Huisnummer").fill("12")
+    page.get_by_label("Omschrijving").fill("Harde muziek en ruzie, elke nacht na 23 uur.")
+    page.get_by_label("De bewoner weet dat wij dit signaal doorgeven").check()
+    page.get_by_role("button", name="Signaal melden").click()
+
+    # Refused: the message names the field, and everything typed is still there.
+    expect(page.locator(".error-summary")).to_contain_text("Vul een geldige postcode in")
+    expect(page.locator("#id_postcode_error")).to_contain_text("bijvoorbeeld 1012 AB")
+    expect(page.get_by_label("Postcode")).to_have_value("1012 A")
+    expect(page.get_by_label("Huisnummer")).to_have_value("12")
+    expect(page.get_by_label("Omschrijving")).to_have_value(
+        "Harde muziek en ruzie, elke nacht na 23 uur."
+    )
+    expect(page.get_by_label("Soort signaal")).to_have_value(SignalKind.NUISANCE)
+    expect(page.get_by_label("De bewoner weet dat wij dit signaal doorgeven")).to_be_checked()
+    assert not Signal.objects.exists()
+    anna.step("fout in postcode")
+
+    page.get_by_label("Postcode").fill("1012ab")
+    page.get_by_role("button", name="Signaal melden").click()
+    signal = Signal.objects.get()
+    page.wait_for_url(f"**/signalen/{signal.pk}/")
+    assert signal.team.name == "Wijkteam Noord"
+    triage, feedback = dutch(signal.triage_deadline), dutch(signal.feedback_deadline)
+    expect(page.locator(".messages")).to_contain_text(
+        f"Signaal {signal.reference} is gemeld bij Wijkteam Noord. "
+        f"Triage uiterlijk {triage}, terugkoppeling uiterlijk {feedback}."
+    )
+    expect(definition(page, "Wijkteam")).to_have_text("Wijkteam Noord")
+    expect(definition(page, "Triage uiterlijk")).to_have_text(triage)
+    expect(definition(page, "Terugkoppeling uiterlijk")).to_have_text(feedback)
+    expect(definition(page, "Adres")).to_have_text("1012 AB 12")
+    anna.step("gemeld")
+
+    # The import runs on a real Celery worker; the page refreshes itself until it is done.
+    with running_worker("redis", tmp_path):
+        page.get_by_role("link", name="Importeren").first.click()
+        anna.step("importpagina")
+        page.get_by_label("CSV-bestand").set_input_files(
+            {"name": "huurders-november.csv", "mimeType": "text/csv", "buffer": import_file()}
+        )
+        page.get_by_role("button", name="Importeren").click()
+        expect(page.locator("p[role=status]")).to_contain_text("Klaar", timeout=60_000)
+    anna.step("importverslag")
+    expect(definition(page, "Gemeld")).to_have_text("2")
+    expect(definition(page, "Regels met fouten")).to_have_text("1")
+    error_rows = page.locator("table tbody tr")
+    expect(error_rows).to_have_count(1)
+    expect(error_rows.first.locator("td").nth(0)).to_have_text("3")
+    expect(error_rows.first.locator("td").nth(1)).to_have_text("postcode")
+    expect(error_rows.first).to_contain_text("Vul een geldige postcode in")
+    assert SignalImport.objects.get().created == 2
+    imported = Signal.objects.filter(external_reference__startswith="R-")
+    assert sorted(imported.values_list("external_reference", flat=True)) == ["R-1", "R-3"]
+    expect(page.get_by_role("link", name="Download het foutenrapport (CSV)")).to_be_visible()
+
+
+def test_triage_lead_works_a_signal_and_the_filer_sees_only_the_outcome(journey):
+    anna_user = get_user_model().objects.get(username="anna")
+    signal = file_signal(
+        anna_user,
+        {
+            "kind": SignalKind.NUISANCE,
+            "postcode": "1014 AB",
+            "house_number": "3",
+            "description": "Vervuild balkon en klachten van buren over stank.",
+            "resident_informed": True,
+        },
+    )
+    noor = journey("noor")
+    page = noor.page
+
+    page.get_by_role("link", name="Werkbak", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Werkbak Wijkteam Noord")
+    noor.step("werkbak")
+    page.get_by_role("link", name=signal.reference).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(signal.reference)
+    noor.step("triage")
+    page.get_by_role("button", name="Signaal oppakken").click()
+    case = Case.objects.get(case_signals__signal=signal)
+    expect(page.locator(".messages")).to_contain_text(
+        f"Signaal {signal.reference} is opgepakt in casus {case.reference}."
+    )
+    noor.step("opgepakt")
+
+    page.get_by_role("link", name="Casussen van het team", exact=True).click()
+    noor.step("casussen")
+    page.get_by_role("link", name=case.reference).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Casus {case.reference}")
+    noor.step("casus")
+
+    page.get_by_label("Behandelaar", exact=True).select_option(label="Sara El Amrani")
+    page.get_by_role("button", name="Toewijzen").click()
+    expect(page.locator(".messages")).to_be_visible()
+    expect(definition(page, "Behandelaar")).to_have_text("Sara El Amrani")
+    noor.step("toegewezen")
+
+    page.get_by_role("textbox", name=re.compile(r"^Notitie")).fill(NOTE)
+    page.get_by_role("button", name="Notitie opslaan").click()
+    expect(page.locator(".messages")).to_be_visible()
+    expect(page.locator("ol.history")).to_contain_text(NOTE)
+    noor.step("notitie")
+
+    page.get_by_label("Nieuwe status").select_option(label="In behandeling")
+    page.get_by_role("button", name="Status wijzigen").click()
+    expect(definition(page, "Status")).to_have_text("In behandeling")
+    page.get_by_label("Nieuwe status").select_option(label="Afgesloten")
+    page.get_by_label("Uitkomst voor de melder").select_option(label="Hulp geaccepteerd")
+    page.get_by_role("button", name="Status wijzigen").click()
+    expect(definition(page, "Status")).to_have_text("Afgesloten — Hulp geaccepteerd")
+    noor.step("afgesloten")
+    case.refresh_from_db()
+    signal.refresh_from_db()
+    assert case.state == CaseState.CLOSED
+    assert signal.status == SignalStatus.CLOSED
+
+    anna = journey("anna")
+    page = anna.page
+    page.get_by_role("link", name="Signalen", exact=True).click()
+    row = page.locator("tr", has_text=signal.reference)
+    expect(row).to_contain_text("Afgerond")
+    anna.step("signalen")
+    row.get_by_role("link", name=signal.reference).click()
+    expect(definition(page, "Status")).to_have_text("Afgerond")
+    expect(definition(page, "Uitkomst")).to_have_text("Hulp geaccepteerd")
+    anna.step("uitkomst")
+    # Nothing of the team's work reaches the filer: no note, no worker, no case.
+    content = page.locator("main").inner_text()
+    for secret in (NOTE, "Sara", "Bakker", case.reference, "Casus", "In behandeling"):
+        assert secret not in content
+
+
+def test_coordinator_edits_terms_confirms_a_contact_and_reads_the_dashboard(journey):
+    eva = journey("eva")
+    page = eva.page
+
+    page.get_by_role("link", name="Afspraken", exact=True).click()
+    eva.step("afspraken")
+    page.get_by_role("link", name=re.compile("De Linde")).click()
+    eva.step("afspraak")
+    page.get_by_role("link", name="Bewerken").click()
+    eva.step("bewerken")
+    page.get_by_label("Overlast: termijn triage (werkdagen)").fill("3")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.locator(".messages")).to_be_visible()
+    nuisance = page.locator("tr", has=page.get_by_role("rowheader", name="Overlast"))
+    expect(nuisance.locator("td").nth(0)).to_have_text("3")
+    eva.step("termijn gewijzigd")
+    term = AgreementTerm.objects.get(
+        agreement__corporation__name="Woonstichting De Linde", kind=SignalKind.NUISANCE
+    )
+    assert term.triage_days == 3
+
+    page.get_by_role("link", name="Contactpersonen", exact=True).click()
+    eva.step("contactpersonen")
+    page.get_by_role("button", name=re.compile(r"Bevestig\s*Anna de Vries")).click()
+    expect(page.locator(".messages")).to_contain_text("Bevestigd: Anna de Vries is nog juist.")
+    anna_row = page.locator("tr", has_text="Anna de Vries").first
+    expect(anna_row).to_contain_text(dutch(timezone.localdate()))
+    eva.step("bevestigd")
+    assert ContactPerson.objects.get(name="Anna de Vries").confirmed_on == timezone.localdate()
+
+    page.get_by_role("link", name="Dashboard", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard samenwerking")
+    expect(page.get_by_role("table").first).to_be_visible()
+    eva.step("dashboard")
