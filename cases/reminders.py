@@ -11,7 +11,10 @@ Recipients:
 - triage deadline approaching / passed: the triage leads of the routed team;
 - triage escalation: the coordinators of the team's municipality, with the reference,
   team and working days late only (no name, address or description);
-- feedback to the filer overdue: every member of the routed team;
+- feedback to the filer overdue: the assignee of the case the signal is in, or the
+  triage leads of the routed team when nobody (active) is assigned. Not the whole team:
+  one person answers for the feedback, and a reminder to every colleague for every late
+  signal is noise that teaches people to ignore reminders;
 - case follow-up date reached: the case's assignee;
 - contact person not confirmed for 6 months: the coordinators of the district's
   municipality and the members of the contact's own organisation (that organisation is
@@ -47,7 +50,6 @@ from .models import Case, CaseState, NotificationPreference, Reminder, ReminderK
 LOOKBACK_DAYS = 30
 CONTACT_CONFIRMATION_MONTHS = 6
 AGREEMENT_NOTICE_DAYS = 30
-TEAM_ROLES = (Role.TEAM_MEMBER, Role.TRIAGE_LEAD)
 
 
 @dataclass(frozen=True)
@@ -137,27 +139,22 @@ def _awaiting_triage(kind: str, today: date, deadline_from: date, deadline_to: d
     ).filter(_not_reminded(kind, "signal", "triage_deadline"))
 
 
-def _team_dues(kind: str, signals, roles, text: Callable) -> list[Due]:
-    """One `Due` per signal and active member of its team with one of `roles`.
-    `text(row)` gives the (due date, subject, body) of a row, which has the signal's
-    `pk`, `reference`, `triage_deadline`, `feedback_deadline`, `team__name` and
-    `organisation__name`."""
-    # One filter() call: the values_list() below reuses this membership join.
-    rows = signals.filter(
-        team__memberships__role__in=roles, team__memberships__user__is_active=True
-    ).values_list(
-        "pk",
-        "reference",
-        "triage_deadline",
-        "feedback_deadline",
-        "team__name",
-        "organisation__name",
-        "team__memberships__user_id",
-        "team__memberships__user__email",
-        named=True,
-    )
+SIGNAL_FIELDS = (
+    "pk",
+    "reference",
+    "triage_deadline",
+    "feedback_deadline",
+    "team__name",
+    "organisation__name",
+)
+
+
+def _signal_dues(kind: str, rows, text: Callable) -> list[Due]:
+    """One `Due` per row of `rows`: the signal fields of `SIGNAL_FIELDS` followed by the
+    recipient's id and e-mail. `text(row)` gives the (due date, subject, body) of a row."""
     dues = []
-    for row in rows:
+    for *fields, user_id, email in rows:
+        row = SignalRow(*fields)
         due, subject, body = text(row)
         dues.append(
             Due(
@@ -165,14 +162,41 @@ def _team_dues(kind: str, signals, roles, text: Callable) -> list[Due]:
                 "signal",
                 str(row.pk),
                 due,
-                row.team__memberships__user_id,
-                row.team__memberships__user__email,
+                user_id,
+                email,
                 subject,
                 body,
                 _signal_link(row.pk),
             )
         )
     return dues
+
+
+@dataclass(frozen=True)
+class SignalRow:
+    pk: uuid.UUID
+    reference: str
+    triage_deadline: date
+    feedback_deadline: date
+    team__name: str
+    organisation__name: str
+
+
+def _team_dues(kind: str, signals, roles, text: Callable) -> list[Due]:
+    """One `Due` per signal and active member of its team with one of `roles`."""
+    # One filter() call: the values_list() below reuses this membership join.
+    rows = signals.filter(
+        team__memberships__role__in=roles, team__memberships__user__is_active=True
+    ).values_list(*SIGNAL_FIELDS, "team__memberships__user_id", "team__memberships__user__email")
+    return _signal_dues(kind, rows, text)
+
+
+def _assignee_dues(kind: str, signals, text: Callable) -> list[Due]:
+    """One `Due` per signal in a case with an active assignee, for that assignee."""
+    rows = signals.filter(case_link__case__assignee__is_active=True).values_list(
+        *SIGNAL_FIELDS, "case_link__case__assignee_id", "case_link__case__assignee__email"
+    )
+    return _signal_dues(kind, rows, text)
 
 
 def sweep_triage_due_soon(today: date) -> list[Due]:
@@ -269,7 +293,8 @@ def sweep_triage_escalation(today: date) -> list[Due]:
 
 
 def sweep_feedback_overdue(today: date) -> list[Due]:
-    """Received or accepted signals whose outcome was not fed back in time: the team."""
+    """Received or accepted signals whose outcome was not fed back in time: the assignee
+    of the case the signal is in, or, when nobody is assigned, the team's triage leads."""
     kind = ReminderKind.FEEDBACK_OVERDUE
     signals = Signal.objects.filter(
         status__in=[SignalStatus.RECEIVED, SignalStatus.ACCEPTED],
@@ -294,7 +319,10 @@ def sweep_feedback_overdue(today: date) -> list[Due]:
             },
         )
 
-    return _team_dues(kind, signals, TEAM_ROLES, text)
+    unassigned = signals.exclude(case_link__case__assignee__is_active=True)
+    return _assignee_dues(kind, signals, text) + _team_dues(
+        kind, unassigned, [Role.TRIAGE_LEAD], text
+    )
 
 
 # --- cases ---------------------------------------------------------------------------

@@ -35,15 +35,24 @@ def parse_moment(value: str | None) -> datetime:
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
+EMAIL_BATCH_SIZE = 200
+
+
 def queue_emails(claimed: dict[str, list[int]]) -> int:
-    """Queue one e-mail task per new reminder whose recipient wants e-mail. The in-app
-    notification exists already; the e-mail follows when a worker gets to it."""
+    """Queue the e-mails of the new reminders whose recipient wants e-mail, in batches of
+    `EMAIL_BATCH_SIZE` ids per task: a round after a holiday can claim tens of thousands
+    of reminders, and one broker message each would make queueing slower than the round.
+    The in-app notification exists already; the e-mail follows when a worker gets to it."""
     ids = [pk for pks in claimed.values() for pk in pks]
     wanted = list(
-        Reminder.objects.filter(pk__in=ids, email_wanted=True).values_list("pk", flat=True)
+        Reminder.objects.filter(pk__in=ids, email_wanted=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    for reminder_id in wanted:
-        send_reminder_email.delay(reminder_id)
+    with send_reminder_emails.app.producer_or_acquire() as producer:
+        for start in range(0, len(wanted), EMAIL_BATCH_SIZE):
+            batch = wanted[start : start + EMAIL_BATCH_SIZE]
+            send_reminder_emails.apply_async((batch,), producer=producer)
     return len(wanted)
 
 
@@ -71,3 +80,18 @@ def send_reminder_email(self, reminder_id: int) -> bool:
     except EMAIL_ERRORS as exc:
         logger.warning("E-mail voor herinnering %s mislukt: %s", reminder_id, exc)
         raise self.retry(exc=exc, countdown=email_backoff(self.request.retries)) from exc
+
+
+@shared_task(name="cases.tasks.send_reminder_emails", **TASK_OPTIONS)
+def send_reminder_emails(reminder_ids: list[int]) -> int:
+    """Send the e-mails of one batch of reminders; each is sent at most once (see
+    `deliver_reminder_email`). One that fails is handed to `send_reminder_email`, which
+    retries it alone with back-off, so the rest of the batch is not held up or resent."""
+    sent = 0
+    for reminder_id in reminder_ids:
+        try:
+            sent += deliver_reminder_email(reminder_id)
+        except EMAIL_ERRORS as exc:
+            logger.warning("E-mail voor herinnering %s mislukt: %s", reminder_id, exc)
+            send_reminder_email.apply_async((reminder_id,), countdown=email_backoff(0))
+    return sent

@@ -61,7 +61,7 @@ def make_signal(demo):
 
 @pytest.fixture
 def make_case(demo, user):
-    def make(follow_up: date, assignee: str = "sara", state=CaseState.IN_PROGRESS) -> Case:
+    def make(follow_up: date | None, assignee: str = "sara", state=CaseState.IN_PROGRESS) -> Case:
         number = next(_numbers)
         return Case.objects.create(
             reference=f"CAS-2026-{number:06d}",

@@ -15,7 +15,12 @@ from django_celery_beat.models import PeriodicTask
 
 from cases.models import Reminder, ReminderKind
 from cases.reminders import run_all_sweeps
-from cases.tasks import EMAIL_MAX_RETRIES, email_backoff, send_reminder_email
+from cases.tasks import (
+    EMAIL_MAX_RETRIES,
+    email_backoff,
+    send_reminder_email,
+    send_reminder_emails,
+)
 
 from .conftest import moment
 
@@ -140,3 +145,23 @@ def test_beat_schedule_is_created_by_the_migration(db):
     retention = PeriodicTask.objects.get(task="privacy.tasks.apply_retention")
     assert retention.name == "Bewaartermijnen toepassen"
     assert retention.enabled
+
+
+def test_batch_sends_each_email_once_and_hands_a_failure_to_the_retrying_task(
+    make_signal, settings
+):
+    make_signal(triage=date(2026, 12, 1))
+    make_signal(triage=date(2026, 12, 1), team="Wijkteam Zuid")
+    ids = sorted(run_all_sweeps(moment("2026-12-02T09:00"))[ReminderKind.TRIAGE_OVERDUE])
+    assert len(ids) == 2
+    settings.EMAIL_BACKEND = "tests.reminders.test_delivery.FlakyBackend"
+    FlakyBackend.attempts = 0
+    # The first e-mail fails once and is retried on its own; the second goes out at once.
+    assert send_reminder_emails.apply(args=[ids]).result == 1
+    reminders = Reminder.objects.filter(pk__in=ids).order_by("pk")
+    assert [r.email_attempts for r in reminders] == [2, 1]
+    assert all(r.email_sent_at is not None for r in reminders)
+    assert len(mail.outbox) == 2
+    # The same batch delivered again sends nothing more.
+    assert send_reminder_emails.apply(args=[ids]).result == 0
+    assert len(mail.outbox) == 2

@@ -5,7 +5,13 @@ from datetime import date
 
 from django.core import mail
 
-from cases.models import CaseState, NotificationPreference, Reminder, ReminderKind
+from cases.models import (
+    CaseSignal,
+    CaseState,
+    NotificationPreference,
+    Reminder,
+    ReminderKind,
+)
 from cases.reminders import add_months, run_all_sweeps
 from cases.tasks import queue_emails
 from partners.models import ContactPerson
@@ -93,20 +99,41 @@ def test_reminders_stop_when_the_signal_is_triaged(make_signal):
     assert counts[ReminderKind.TRIAGE_OVERDUE] == counts[ReminderKind.TRIAGE_ESCALATION] == []
 
 
-def test_feedback_overdue_goes_to_the_whole_team_until_feedback_is_given(make_signal):
+def test_feedback_overdue_goes_to_the_triage_leads_until_feedback_is_given(make_signal):
     signal = make_signal(
         triage=date(2026, 11, 25), feedback=date(2026, 12, 2), status=SignalStatus.ACCEPTED
     )
     assert run("2026-12-02T16:00")[ReminderKind.FEEDBACK_OVERDUE] == []
-    assert len(run("2026-12-03T09:00")[ReminderKind.FEEDBACK_OVERDUE]) == 2
-    assert recipients(ReminderKind.FEEDBACK_OVERDUE) == ["noor", "sara"]
+    assert len(run("2026-12-03T09:00")[ReminderKind.FEEDBACK_OVERDUE]) == 1
+    # Nobody is assigned: the triage lead, not every member of the team.
+    assert recipients(ReminderKind.FEEDBACK_OVERDUE) == ["noor"]
 
     done = make_signal(
         triage=date(2026, 11, 25), feedback=date(2026, 12, 2), status=SignalStatus.CLOSED
     )
     assert run("2026-12-04T09:00")[ReminderKind.FEEDBACK_OVERDUE] == []
     assert not Reminder.objects.filter(object_id=str(done.pk)).exists()
-    assert Reminder.objects.filter(object_id=str(signal.pk)).count() == 2
+    assert Reminder.objects.filter(object_id=str(signal.pk)).count() == 1
+
+
+def test_feedback_overdue_goes_to_the_assignee_of_the_case(make_signal, make_case, user):
+    assigned = make_signal(
+        triage=date(2026, 11, 25), feedback=date(2026, 12, 2), status=SignalStatus.ACCEPTED
+    )
+    CaseSignal.objects.create(case=make_case(follow_up=None, assignee="sara"), signal=assigned)
+    left = make_signal(
+        triage=date(2026, 11, 25), feedback=date(2026, 12, 2), status=SignalStatus.ACCEPTED
+    )
+    CaseSignal.objects.create(case=make_case(follow_up=None, assignee="omar"), signal=left)
+    omar = user("omar")
+    omar.is_active = False  # left the organisation: the triage leads take over
+    omar.save()
+
+    run("2026-12-03T09:00")
+    sent = Reminder.objects.filter(kind=ReminderKind.FEEDBACK_OVERDUE)
+    assert sorted(sent.values_list("object_id", "recipient__username")) == sorted(
+        [(str(assigned.pk), "sara"), (str(left.pk), "noor")]
+    )
 
 
 def test_follow_up_reaches_the_assignee_and_stops_when_closed(make_case):
