@@ -3,8 +3,9 @@
 Views, API viewsets, exports, search, counts and dashboards all start from the querysets
 here and ask the `can_*` questions here; nothing filters by hand elsewhere. Visibility of
 signals and cases comes from guardian's direct foreign-key permission tables, granted to
-organisation groups, always with `accept_global_perms=False` and `with_superuser=False`:
-a superuser sees no personal data through the UI or API.
+organisation groups (signals are read from those tables as an indexed semi-join, see
+`_granted_to_groups`; cases through guardian), never from global permissions: a
+superuser sees no personal data through the UI or API.
 """
 
 from django.apps import apps
@@ -14,6 +15,8 @@ from guardian.shortcuts import get_objects_for_user
 
 from partners.choices import OrganisationKind, Role
 from partners.selectors import memberships_of
+
+from .grants import permission_id
 
 VIEW_SIGNAL = "signals.view_signal"
 TRIAGE_SIGNAL = "signals.triage_signal"
@@ -27,6 +30,14 @@ CHANGE_CASE = "cases.change_case"
 def organisation_ids(user, *roles: str) -> set[int]:
     """Organisations where the user holds one of `roles` (any role when none given)."""
     return {m.organisation_id for m in memberships_of(user) if not roles or m.role in roles}
+
+
+def organisation_group_ids(user) -> list[int]:
+    """The permission groups of the user's organisations. Memberships are the source of
+    truth (`partners.services.sync_user_groups` keeps the auth groups equal to them);
+    taken from the cached memberships, the ids go into SQL as literals, which lets the
+    planner estimate the grants and pick a hash semi-join for long lists."""
+    return sorted({m.organisation.group_id for m in memberships_of(user)})
 
 
 def has_role(user, *roles: str) -> bool:
@@ -73,18 +84,30 @@ def acting_membership(user, organisation_id: int | None = None):
 # --- signals -------------------------------------------------------------------------
 
 
+def _granted_to_groups(user, permission_model, app_label: str, codename: str) -> QuerySet:
+    """Ids of the objects whose permission `codename` is granted to one of the user's
+    groups, read straight from the direct foreign-key permission table: an index-only
+    scan of (group, permission, content_object) that the database joins as a semi-join.
+    (Guardian's `get_objects_for_user` also joins the object table inside its subquery
+    and ORs in per-user grants, which at a million signals costs hundreds of ms.)"""
+    return permission_model.objects.filter(
+        group_id__in=organisation_group_ids(user),
+        permission_id=permission_id(app_label, codename),
+    ).values("content_object_id")
+
+
 def visible_signals(user) -> QuerySet:
-    """Signals the user may see: filed by their organisation or routed to their team."""
+    """Signals the user may see: filed by their organisation or routed to their team.
+
+    Signal access is only ever granted to organisation groups (`privacy.grants`); no
+    signal is granted to a single user, so the per-user table is not consulted."""
     Signal = apps.get_model("signals", "Signal")
     if not getattr(user, "is_authenticated", False):
         return Signal.objects.none()
-    return get_objects_for_user(
-        user,
-        VIEW_SIGNAL,
-        klass=Signal.objects.all(),
-        use_groups=True,
-        with_superuser=False,
-        accept_global_perms=False,
+    from .models import SignalGroupObjectPermission
+
+    return Signal.objects.filter(
+        pk__in=_granted_to_groups(user, SignalGroupObjectPermission, "signals", "view_signal")
     )
 
 
