@@ -25,11 +25,14 @@ run: install
 	@echo "Wijkportaal draait op http://127.0.0.1:$(PORT) — demologins in README.md; Ctrl-C stopt alles."
 	PORT=$(PORT) $(PY) -m wijkportaal.devstack
 
+# The suite runs on PostgreSQL (as production does); the database named here only gives
+# the server to connect to: pytest creates and drops its own test_<name> database.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/wijkportaal
 test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(PY) -m pytest $(PYTEST_ARGS)
 
 # Benchmark on PostgreSQL: generates wp_bench_$(SCALE), serves it with gunicorn and measures
 # (docs/performance.md). `make bench SCALE=small` takes a few minutes.

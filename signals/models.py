@@ -154,6 +154,20 @@ class Signal(models.Model):
             models.Index(fields=["team", "status", "triage_deadline"], name="signal_team_queue"),
             models.Index(fields=["team", "-filed_at"], name="signal_team_filed"),
             models.Index(fields=["household_key"], name="signal_household"),
+            # Coordinator dashboard: a team's signals per filing month, read from the
+            # index alone (the columns the dashboard counts are included).
+            models.Index(
+                fields=["team", "filed_at"],
+                include=[
+                    "kind",
+                    "status",
+                    "triaged_at",
+                    "triage_deadline",
+                    "feedback_at",
+                    "feedback_deadline",
+                ],
+                name="signal_team_dashboard",
+            ),
             # Reminder sweeps and retention.
             models.Index(fields=["status", "triage_deadline"], name="signal_status_triage"),
             models.Index(fields=["status", "feedback_deadline"], name="signal_status_feedback"),
