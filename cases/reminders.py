@@ -149,37 +149,18 @@ SIGNAL_FIELDS = (
 )
 
 
-def _signal_dues(kind: str, rows, text: Callable) -> list[Due]:
-    """One `Due` per row of `rows`: the signal fields of `SIGNAL_FIELDS` followed by the
-    recipient's id and e-mail. `text(row)` gives the (due date, subject, body) of a row."""
+def _signal_dues(kind: str, rows, text: Callable, link: Callable = _signal_link) -> list[Due]:
+    """One `Due` per row: `rows` are named rows of `SIGNAL_FIELDS` followed by the
+    recipient's id and e-mail. `text(row)` gives the (due date, subject, body) of a row,
+    `link(pk)` the page the reminder points to."""
     dues = []
-    for *fields, user_id, email in rows:
-        row = SignalRow(*fields)
+    for row in rows:
+        user_id, email = row[-2:]
         due, subject, body = text(row)
         dues.append(
-            Due(
-                kind,
-                "signal",
-                str(row.pk),
-                due,
-                user_id,
-                email,
-                subject,
-                body,
-                _signal_link(row.pk),
-            )
+            Due(kind, "signal", str(row.pk), due, user_id, email, subject, body, link(row.pk))
         )
     return dues
-
-
-@dataclass(frozen=True)
-class SignalRow:
-    pk: uuid.UUID
-    reference: str
-    triage_deadline: date
-    feedback_deadline: date
-    team__name: str
-    organisation__name: str
 
 
 def _team_dues(kind: str, signals, roles, text: Callable) -> list[Due]:
@@ -187,14 +168,19 @@ def _team_dues(kind: str, signals, roles, text: Callable) -> list[Due]:
     # One filter() call: the values_list() below reuses this membership join.
     rows = signals.filter(
         team__memberships__role__in=roles, team__memberships__user__is_active=True
-    ).values_list(*SIGNAL_FIELDS, "team__memberships__user_id", "team__memberships__user__email")
+    ).values_list(
+        *SIGNAL_FIELDS, "team__memberships__user_id", "team__memberships__user__email", named=True
+    )
     return _signal_dues(kind, rows, text)
 
 
 def _assignee_dues(kind: str, signals, text: Callable) -> list[Due]:
     """One `Due` per signal in a case with an active assignee, for that assignee."""
     rows = signals.filter(case_link__case__assignee__is_active=True).values_list(
-        *SIGNAL_FIELDS, "case_link__case__assignee_id", "case_link__case__assignee__email"
+        *SIGNAL_FIELDS,
+        "case_link__case__assignee_id",
+        "case_link__case__assignee__email",
+        named=True,
     )
     return _signal_dues(kind, rows, text)
 
@@ -258,38 +244,31 @@ def sweep_triage_escalation(today: date) -> list[Due]:
         team__municipality__organisations__memberships__role=Role.COORDINATOR,
         team__municipality__organisations__memberships__user__is_active=True,
     ).values_list(
-        "pk",
-        "reference",
-        "triage_deadline",
-        "team__name",
+        *SIGNAL_FIELDS,
         "team__municipality__organisations__memberships__user_id",
         "team__municipality__organisations__memberships__user__email",
+        named=True,
     )
-    link = reverse("notifications:list")
-    return [
-        Due(
-            kind,
-            "signal",
-            str(pk),
-            triage,
-            user_id,
-            email,
-            _("Escalatie: triage te laat bij %(team)s (%(reference)s)")
-            % {"team": team, "reference": reference},
+
+    def text(row):
+        values = {"reference": row.reference, "team": row.team__name}
+        return (
+            row.triage_deadline,
+            _("Escalatie: triage te laat bij %(team)s (%(reference)s)") % values,
             _(
                 "Signaal %(reference)s is door %(team)s nog niet getrieerd. De uiterste "
                 "triagedatum was %(date)s: %(late)s."
             )
             % {
-                "reference": reference,
-                "team": team,
-                "date": day(triage),
-                "late": _late(triage, today),
+                **values,
+                "date": day(row.triage_deadline),
+                "late": _late(row.triage_deadline, today),
             },
-            link,
         )
-        for pk, reference, triage, team, user_id, email in rows
-    ]
+
+    # The coordinator may not open the signal: the reminder points to the notifications.
+    link = reverse("notifications:list")
+    return _signal_dues(kind, rows, text, link=lambda _pk: link)
 
 
 def sweep_feedback_overdue(today: date) -> list[Due]:

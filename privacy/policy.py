@@ -17,6 +17,7 @@ from partners.choices import OrganisationKind, Role
 from partners.selectors import memberships_of
 
 from .grants import permission_id
+from .models import SignalGroupObjectPermission
 
 VIEW_SIGNAL = "signals.view_signal"
 TRIAGE_SIGNAL = "signals.triage_signal"
@@ -104,8 +105,6 @@ def visible_signals(user) -> QuerySet:
     Signal = apps.get_model("signals", "Signal")
     if not getattr(user, "is_authenticated", False):
         return Signal.objects.none()
-    from .models import SignalGroupObjectPermission
-
     return Signal.objects.filter(
         pk__in=_granted_to_groups(user, SignalGroupObjectPermission, "signals", "view_signal")
     )

@@ -116,10 +116,6 @@ class Journey:
         self.page.wait_for_url(re.compile(r"/$"))
         self.step("startpagina")
 
-    def message(self) -> str:
-        """The feedback message shown after an action."""
-        return self.page.locator(".messages").inner_text()
-
     def close(self) -> None:
         self.context.close()
 
