@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "privacy.middleware.RequestIdMiddleware",
+    "wijkportaal.middleware.PortalNotFoundPageMiddleware",
     # Last, so it sees the lockout raised by the authentication backend.
     "axes.middleware.AxesMiddleware",
 ]
