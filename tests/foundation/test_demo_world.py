@@ -1,7 +1,12 @@
+from collections import Counter
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
+
+from cases.models import Case, CaseState
 
 from partners.demo import load_demo_world
 from partners.models import (
@@ -13,6 +18,8 @@ from partners.models import (
     Organisation,
     PostcodeArea,
 )
+from privacy.policy import visible_cases, visible_signals
+from signals.models import Signal, SignalStatus
 
 MODELS = [
     Organisation,
@@ -22,6 +29,8 @@ MODELS = [
     Agreement,
     AgreementTerm,
     ComplexAddress,
+    Signal,
+    Case,
 ]
 
 
@@ -31,7 +40,7 @@ def counts():
     }
 
 
-def test_seed_demo_is_idempotent(db, capsys):
+def test_seed_demo_is_idempotent_and_has_a_year_of_history(db, capsys):
     call_command("seed_demo")
     first = counts()
     call_command("seed_demo")
@@ -39,7 +48,34 @@ def test_seed_demo_is_idempotent(db, capsys):
     assert first["users"] == 8
     assert first["ComplexAddress"] == 40
     assert first["AgreementTerm"] == 8
-    assert "Demowereld geladen" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Demowereld geladen" in out and "al aanwezig" in out
+    _assert_history_fills_twelve_months()
+
+
+def _assert_history_fills_twelve_months():
+    """The dashboard of `make run` shows twelve filled months, every stage of the work
+    appears, and the history is visible to exactly the people the policy allows."""
+    today = timezone.localdate()
+    months = Counter(
+        (moment.year, moment.month)
+        for moment in Signal.objects.values_list("filed_at", flat=True)
+    )
+    assert len(months) == 12 and min(months.values()) >= 20
+    assert (today.year, today.month) in months
+    statuses = set(Signal.objects.values_list("status", flat=True))
+    assert statuses == set(SignalStatus.values)
+    assert Signal.objects.filter(
+        status=SignalStatus.RECEIVED, triage_deadline__lt=today
+    ).exists(), "some signals are overdue in the tray"
+    assert Case.objects.filter(state=CaseState.CLOSED).exclude(outcome="").exists()
+    assert Case.objects.filter(state=CaseState.IN_PROGRESS).exists()
+    users = {user.username: user for user in get_user_model().objects.all()}
+    assert Case.objects.filter(assignee=users["sara"]).exists()
+    filed_by_de_linde = Signal.objects.filter(organisation__name="Woonstichting De Linde")
+    assert visible_signals(users["anna"]).count() == filed_by_de_linde.count()
+    assert visible_cases(users["anna"]).count() == 0
+    assert visible_signals(users["eva"]).count() == 0
 
 
 def test_demo_users_can_sign_in_with_the_documented_password(db, client):
