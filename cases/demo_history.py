@@ -86,7 +86,7 @@ def load_demo_history(today: date | None = None) -> int:
 
 
 def _stories(today: date) -> list[Story]:
-    source = random.Random(2026)  # noqa: S311 - demo data, the same every time
+    source = random.Random(2026)
     stories = []
     first_month = date(today.year, today.month, 1)
     for months_back in range(MONTHS - 1, -1, -1):
@@ -208,9 +208,7 @@ def _deadlines(signal: Signal, filed_at: datetime) -> tuple[date, date]:
         signal.organisation_id, signal.team.municipality_id, signal.kind, filed_at.date()
     )
     start = start_day(filed_at)
-    return add_working_days(start, terms.triage_days), add_working_days(
-        start, terms.feedback_days
-    )
+    return add_working_days(start, terms.triage_days), add_working_days(start, terms.feedback_days)
 
 
 def _at(moment: datetime, days: int, today: date) -> datetime:

@@ -7,7 +7,6 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from cases.models import Case, CaseState
-
 from partners.demo import load_demo_world
 from partners.models import (
     Agreement,
@@ -58,8 +57,7 @@ def _assert_history_fills_twelve_months():
     appears, and the history is visible to exactly the people the policy allows."""
     today = timezone.localdate()
     months = Counter(
-        (moment.year, moment.month)
-        for moment in Signal.objects.values_list("filed_at", flat=True)
+        (moment.year, moment.month) for moment in Signal.objects.values_list("filed_at", flat=True)
     )
     assert len(months) == 12 and min(months.values()) >= 20
     assert (today.year, today.month) in months
