@@ -5,10 +5,13 @@ Routing data is materialised in `PostcodeArea` (one row per PC4), so `route()` i
 indexed lookup and "a PC4 belongs to at most one district" is a database constraint.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .choices import AgreementStatus, OrganisationKind, Role, SignalKind
@@ -383,3 +386,43 @@ class AgreementChange(models.Model):
 
     def __str__(self):
         return f"{self.agreement_id}: {self.action} ({self.at:%d-%m-%Y})"
+
+    def described_changes(self) -> list[tuple[str, str, str]]:
+        """The changes in words, as a coordinator reads them: (what, before, after), e.g.
+        ("Termijn terugkoppeling (werkdagen) — Overlast", "10", "8")."""
+        return [
+            (_change_label(key), _change_value(key, old), _change_value(key, new))
+            for key, (old, new) in self.changes.items()
+        ]
+
+
+def _change_label(key: str) -> str:
+    if key.startswith("terms."):
+        _terms, kind, name = key.split(".", 2)
+        try:
+            kind_label = SignalKind(kind).label
+        except ValueError:
+            kind_label = kind
+        return f"{capfirst(_field_label(AgreementTerm, name))} — {kind_label}"
+    return capfirst(_field_label(Agreement, key))
+
+
+def _field_label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:  # a field of an older release, kept in the history
+        return name.replace("_", " ")
+
+
+def _change_value(key: str, value) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return str(_("ja") if value else _("nee"))
+    if key == "status":
+        return str(AgreementStatus(value).label) if value in AgreementStatus.values else value
+    if key == "corporation":
+        return Organisation.objects.filter(pk=value).values_list("name", flat=True).first() or "–"
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return date.fromisoformat(value).strftime("%d-%m-%Y")
+    return str(value)

@@ -42,6 +42,20 @@ def test_create_writes_a_history_row(demo, user):
     assert agreement.status == AgreementStatus.DRAFT
 
 
+def test_history_reads_in_words_not_field_codes(demo, user, client_for):
+    eva = user("eva")
+    agreement = _draft(demo, eva)
+    services.activate_agreement(eva, agreement)
+    html = client_for("eva").get(f"/samenwerking/afspraken/{agreement.pk}/").content.decode()
+    assert "Capaciteit per maand: – → 30" in html
+    assert "Termijn terugkoppeling (werkdagen) — Overlast: – → 10" in html
+    assert "Geldig vanaf: – → 01-01-2028" in html
+    assert "Status: Concept → Actief" in html
+    assert "Corporatie: – → Stadswonen" in html
+    for code in ("monthly_capacity", "terms.", "feedback_days", "2028-01-01", "draft"):
+        assert code not in html
+
+
 def test_only_coordinators_of_the_municipality_create(demo, user):
     with pytest.raises(PermissionDenied):
         _draft(demo, user("anna"))
