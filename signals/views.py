@@ -129,7 +129,7 @@ def import_upload(request):
         {
             "form": form,
             "imports": selectors.signal_import_list(user),
-            "columns": INPUT_FIELDS,
+            "columns": [csv_io.column_name(field) for field in INPUT_FIELDS],
         },
     )
 
@@ -141,7 +141,11 @@ def import_detail(request, pk):
     return render(
         request,
         "signals/import_detail.html",
-        {"import": signal_import, "errors": signal_import.errors[:100]},
+        {
+            "import": signal_import,
+            "errors": signal_import.errors[:100],
+            "error_rows": list(csv_io.error_rows(signal_import.errors[:100])),
+        },
     )
 
 

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from privacy.models import AccessAction, AccessLog
-from signals.csv_io import template_csv
+from signals.csv_io import DUTCH_COLUMNS, column_name, template_csv
 from signals.models import INPUT_FIELDS, Signal
 from signals.serializers import FilerSignalSerializer, SignalInputSerializer
 
@@ -195,5 +195,6 @@ def test_schema_describes_the_signal_endpoints(api_for):
 
 def test_one_list_of_input_fields_serves_api_csv_and_filer_shape():
     assert tuple(SignalInputSerializer().fields) == INPUT_FIELDS
-    assert template_csv() == "\ufeff" + ";".join(INPUT_FIELDS) + "\r\n"
+    assert template_csv() == "\ufeff" + ";".join(map(column_name, INPUT_FIELDS)) + "\r\n"
+    assert set(DUTCH_COLUMNS) == set(INPUT_FIELDS), "every input field has a Dutch column name"
     assert set(INPUT_FIELDS) <= set(FilerSignalSerializer.Meta.fields)

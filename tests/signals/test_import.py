@@ -109,7 +109,7 @@ def test_repeat_within_one_file_is_a_duplicate(user):
         (b"", "Het bestand is leeg."),
         (
             b"kind;postcode\nnuisance;1012 AB\n",
-            "Deze kolommen ontbreken: house_number, description.",
+            "Deze kolommen ontbreken: huisnummer, omschrijving.",
         ),
         (
             b"kind;postcode;house_number;description;naam\n",
@@ -198,7 +198,7 @@ def test_upload_with_wrong_header_shows_the_error(client_for):
         "/signalen/importeren/", {"file": _upload("x.csv", b"naam;adres\nJan;Straat 1\n")}
     )
     assert response.status_code == 200
-    assert "Deze kolommen ontbreken: kind, postcode, house_number, description." in (
+    assert "Deze kolommen ontbreken: soort, postcode, huisnummer, omschrijving." in (
         response.content.decode()
     )
     assert SignalImport.objects.count() == 0
@@ -241,14 +241,48 @@ def test_error_report_download_for_dutch_excel(client_for, demo, user):
 def test_template_download(client_for):
     response = client_for("anna").get("/signalen/importeren/sjabloon.csv")
     assert response.content.decode("utf-8") == template_csv()
-    assert template_csv().startswith("\ufeffkind;postcode;house_number;")
+    assert template_csv().startswith("\ufeffsoort;postcode;huisnummer;toevoeging;omschrijving;")
     # The template itself is a valid, empty import.
     assert read_rows(template_csv()) == []
 
 
 def test_errors_csv_quotes_semicolons():
     text = errors_csv([{"line": 2, "errors": {"description": ["a; b"]}}])
-    assert text.splitlines()[1] == '2;description;"a; b"'
+    assert text.splitlines()[1] == '2;omschrijving;"a; b"'
+
+
+def test_dutch_column_names_and_labels(user):
+    content = (
+        b"soort;postcode;huisnummer;toevoeging;omschrijving;urgentie;bewoner op de hoogte\r\n"
+        b"Overlast;1012ab;7;A;Harde muziek;Spoed;ja\r\n"
+        b"overlast;1012ab;8;;Harde muziek;normaal;nee\r\n"
+    )
+    result = import_signals(user("anna"), content)
+    assert (result.created, result.errors) == (2, [])
+    urgent = Signal.objects.get(house_number=7)
+    assert (urgent.kind, urgent.urgency, urgent.house_number_addition) == (
+        "nuisance",
+        "urgent",
+        "A",
+    )
+    assert urgent.resident_informed
+
+
+def test_a_column_named_twice_is_refused(user):
+    content = b"soort;kind;postcode;huisnummer;omschrijving\nnuisance;nuisance;1012 AB;7;x\n"
+    with pytest.raises(ValidationError) as refused:
+        import_signals(user("anna"), content)
+    assert "Deze kolommen staan er twee keer in: soort." in str(refused.value)
+    assert not Signal.objects.exists()
+
+
+def test_report_names_the_dutch_column(user, client_for):
+    content = b"soort;postcode;huisnummer;omschrijving\nnuisance;0123 AB;7;x\n"
+    result = import_signals(user("anna"), content)
+    assert result.errors == [
+        {"line": 2, "errors": {"postcode": [result.errors[0]["errors"]["postcode"][0]]}}
+    ]
+    assert errors_csv(result.errors).splitlines()[1].startswith("2;postcode;")
 
 
 def _upload(name: str, content: bytes):
