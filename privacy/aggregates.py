@@ -14,6 +14,7 @@ Suppression (DESIGN §3):
 - a complex under `MIN_COMPLEX` (10) households shows no share at all.
 """
 
+import functools
 import hashlib
 import itertools
 from collections import defaultdict
@@ -48,24 +49,57 @@ def cell(count: int, group_total: int | None = None) -> int | None:
 ALL = None  # in a key of `protect_table`: the margin over every category of a dimension
 
 
-def _margins(counts: Mapping[tuple, int], dimensions: Sequence[Sequence]) -> dict:
-    """Every key of the table and its margins (ALL in any position) with its count."""
-    size = len(dimensions)
-    values = dict.fromkeys(itertools.product(*[[*d, ALL] for d in dimensions]), 0)
-    for key, n in counts.items():
-        if not n:
-            continue
-        for mask in itertools.product((False, True), repeat=size):
-            values[tuple(ALL if m else k for k, m in zip(key, mask, strict=True))] += n
-    return values
+@dataclass(frozen=True)
+class _Layout:
+    """The structure of a table and its margins, by position in `keys`: what each key is
+    compared with. It depends on the categories only, so it is built once and reused for
+    every month and measure of the same shape."""
+
+    keys: tuple
+    index: dict
+    ancestors: tuple  # per key: the margins containing it
+    partitions: tuple  # per key: per ALL position, the parts it is the total of
+    corners: tuple  # per key: inclusion-exclusion corner sets [(key, sign), ...]
+    atom_margins: dict  # per atom key: every key it counts in
 
 
-def _ancestors(key: tuple):
-    """The margins containing `key`: some of its categories replaced by ALL."""
-    positions = [i for i, k in enumerate(key) if k is not ALL]
-    for r in range(1, len(positions) + 1):
-        for chosen in itertools.combinations(positions, r):
-            yield tuple(ALL if i in chosen else k for i, k in enumerate(key))
+@functools.lru_cache(maxsize=32)
+def _layout(dimensions: tuple) -> _Layout:
+    keys = tuple(itertools.product(*[[*d, ALL] for d in dimensions]))
+    index = {key: i for i, key in enumerate(keys)}
+    ancestors, partitions, corners = [], [], []
+    for key in keys:
+        fixed = [i for i, k in enumerate(key) if k is not ALL]
+        ancestors.append(
+            tuple(
+                index[tuple(ALL if i in chosen else k for i, k in enumerate(key))]
+                for r in range(1, len(fixed) + 1)
+                for chosen in itertools.combinations(fixed, r)
+            )
+        )
+        partitions.append(
+            tuple(
+                tuple(index[(*key[:i], c, *key[i + 1 :])] for c in dimensions[i])
+                for i, k in enumerate(key)
+                if k is ALL and dimensions[i]
+            )
+        )
+        sets = []
+        for r in range(2, len(fixed) + 1):
+            for chosen in itertools.combinations(fixed, r):
+                corner_set = []
+                for mask in itertools.product((False, True), repeat=r):
+                    dropped = {i for i, m in zip(chosen, mask, strict=True) if m}
+                    corner = tuple(ALL if i in dropped else k for i, k in enumerate(key))
+                    corner_set.append((index[corner], (-1) ** (r - len(dropped))))
+                sets.append(tuple(corner_set))
+        corners.append(tuple(sets))
+    atom_margins = {
+        key: tuple(i for i in (index[key], *ancestors[index[key]]))
+        for key in keys
+        if ALL not in key
+    }
+    return _Layout(keys, index, tuple(ancestors), tuple(partitions), tuple(corners), atom_margins)
 
 
 def protect_table(
@@ -96,53 +130,76 @@ def protect_table(
        corporation" recovers a small count; the finer value is suppressed instead;
     3. along every dimension, a published total minus its published parts is never 1-4,
        and a total never has exactly one hidden non-zero part (that part would be the
-       difference): a further part, the smallest, is suppressed until both hold.
+       difference): a further part, the smallest, is suppressed until both hold;
+    4. over two or more dimensions at once, inclusion-exclusion of published values
+       (total - corporation A - team T + A-and-T = neither A nor T) never gives 1-4.
 
-    Suppression only removes values, so the loop ends. Rules 2 and 3 cover differences
-    of two values and a total minus its visible parts; a sum over several dimensions at
-    once (inclusion-exclusion) is not audited, see docs/privacy-aggregates.md. Computed
-    in Python from counts already fetched: no queries."""
-    values = _margins(counts, dimensions)
-    decided = decided or {}
-    hidden = {key for key, n in values.items() if n < min_cell}
-    hidden |= {key for key, shown in decided.items() if not shown}
-    hidden -= {key for key, shown in decided.items() if shown}
-    fixed = {key for key, shown in decided.items() if shown}
+    Suppression only removes values, so the loop ends. The rules audit these patterns,
+    not every linear combination of published values (no linear-programming audit); see
+    docs/privacy-aggregates.md for what remains. Computed in Python from counts already
+    fetched: no queries."""
+    layout = _layout(tuple(tuple(d) for d in dimensions))
+    values = [0] * len(layout.keys)
+    for key, n in counts.items():
+        for i in layout.atom_margins[key] if n else ():
+            values[i] += n
+    hidden = [n < min_cell for n in values]
+    fixed = [False] * len(values)
+    for key, shown in (decided or {}).items():
+        hidden[layout.index[key]] = not shown
+        fixed[layout.index[key]] = True
 
-    def hide(key) -> bool:
-        if key in hidden or key in fixed:
+    def hide(i: int) -> bool:
+        if hidden[i] or fixed[i]:
             return False
-        hidden.add(key)
+        hidden[i] = True
         return True
 
-    changed = True
-    while changed:
+    def pairs_and_parts() -> bool:
         changed = False
-        for key in values:
-            if key in hidden:
-                continue
-            for margin in _ancestors(key):
-                if margin in hidden or values[margin] - values[key] >= min_cell:
-                    continue
-                changed |= hide(key) or hide(margin)
-                if key in hidden:
-                    break
-        for key in values:
-            if key in hidden:
-                continue
-            for i, category in enumerate(key):
-                if category is not ALL:
-                    continue
-                parts = [(*key[:i], c, *key[i + 1 :]) for c in dimensions[i]]
-                visible = [p for p in parts if p not in hidden]
-                rest = values[key] - sum(values[p] for p in visible)
-                hidden_nonzero = sum(1 for p in parts if p in hidden and values[p])
+        for k, n in enumerate(values):
+            # Rule 2: a value and a margin containing it.
+            for m in layout.ancestors[k] if not hidden[k] else ():
+                if not hidden[m] and values[m] - n < min_cell:
+                    changed |= hide(k) or hide(m)
+                    if hidden[k]:
+                        break
+        for k, n in enumerate(values):
+            # Rule 3: a total and its parts along one dimension.
+            for parts in layout.partitions[k] if not hidden[k] else ():
+                visible = [p for p in parts if not hidden[p]]
+                rest = n - sum(values[p] for p in visible)
+                hidden_nonzero = sum(1 for p in parts if hidden[p] and values[p])
                 if 0 < rest < min_cell or hidden_nonzero == 1:
-                    for part in sorted(visible, key=lambda p: values[p]):
-                        if hide(part):
+                    for p in sorted(visible, key=values.__getitem__):
+                        if hide(p):
                             changed = True
                             break
-    return {key: None if key in hidden else n for key, n in values.items()}
+        return changed
+
+    def inclusion_exclusion() -> bool:
+        changed = False
+        for k in range(len(values)):
+            # Rule 4: inclusion-exclusion over several dimensions.
+            for corner_set in layout.corners[k] if not hidden[k] else ():
+                rest = 0
+                for c, sign in corner_set:
+                    if hidden[c]:
+                        break
+                    rest += sign * values[c]
+                else:
+                    if 0 < rest < min_cell:
+                        changed |= hide(k) or any(hide(c) for c, _s in corner_set if c != k)
+                        if hidden[k]:
+                            break
+        return changed
+
+    while True:
+        while pairs_and_parts():
+            pass
+        if not inclusion_exclusion():
+            break
+    return {key: None if hidden[i] else values[i] for i, key in enumerate(layout.keys)}
 
 
 def round_percentage(numerator: int, denominator: int) -> int:
@@ -374,9 +431,25 @@ FLAG = ("yes", "no")
 def protected_month(rows: list[dict], team_ids, extra_filers=()) -> ProtectedMonth:
     """Protect one month's cube (rows of `_counts_per_month_and_kind`). The open and
     overdue counts share their totals with the kind table, so the totals it published
-    (or hid) are decided for them."""
+    (or hid) are decided for them. Every filter of the same month shares the cube, so
+    the result is cached on the counts themselves."""
     filers = sorted({r["organisation_id"] for r in rows} | {f for f in extra_filers if f})
     teams = sorted(set(team_ids) | {r["team_id"] for r in rows})
+    cube = tuple(
+        sorted(
+            (r["organisation_id"], r["team_id"], r["kind"], r["n"], r["open"], r["overdue"])
+            for r in rows
+        )
+    )
+    return _protected_cube(cube, tuple(filers), tuple(teams))
+
+
+@functools.lru_cache(maxsize=256)
+def _protected_cube(cube: tuple, filers: tuple, teams: tuple) -> ProtectedMonth:
+    rows = [
+        {"organisation_id": f, "team_id": t, "kind": k, "n": n, "open": o, "overdue": d}
+        for f, t, k, n, o, d in cube
+    ]
     kinds = protect_table(
         {(r["organisation_id"], r["team_id"], r["kind"]): r["n"] for r in rows},
         [filers, teams, SignalKind.values],

@@ -122,6 +122,16 @@ def assert_no_small_difference(counts, dimensions, published):
                 parts = [(*key[:i], c, *key[i + 1 :]) for c in dimensions[i]]
                 rest = shown[key] - sum(shown.get(p, 0) for p in parts)
                 assert not 1 <= rest <= 4, (key, i, rest)
+    # Inclusion-exclusion over two dimensions: total - A - T + (A and T) = neither.
+    for key in shown:
+        fixed = [i for i, k in enumerate(key) if k is not ALL]
+        for i, j in itertools.combinations(fixed, 2):
+            drop_i = (*key[:i], ALL, *key[i + 1 :])
+            drop_j = (*key[:j], ALL, *key[j + 1 :])
+            both = (*drop_i[:j], ALL, *drop_i[j + 1 :])
+            if all(k in shown for k in (drop_i, drop_j, both)):
+                neither = shown[both] - shown[drop_i] - shown[drop_j] + shown[key]
+                assert not 1 <= neither <= 4, (key, i, j, neither)
 
 
 @settings(max_examples=300, deadline=None)
