@@ -3,15 +3,17 @@
 Every function here returns counts and shares only, never a personal field, and computes
 them with grouped SQL. They aggregate on columns that retention keeps (kind, district,
 team, organisation, dates, status, outcome), so figures stay right after personal data
-is erased.
+is erased. The threat model of this module is docs/privacy-aggregates.md.
 
 Suppression (DESIGN §3):
-- a cell under `MIN_CELL` (5), or whose complement within its group is under 5, is not
-  shown (`None`, rendered "<5" or "–");
-- a filtered total (one corporation or team) is a cell of the unfiltered municipality
-  total, so a small difference between the two is suppressed too (no differencing);
+- a count under `MIN_CELL` (5) is not shown (`None`, rendered "–");
+- `protect_table` is the one rule for counts that can be filtered or totalled: no
+  published number combined with another (a filter, a row or column total, the
+  municipality total) gives a count from 1 to 4 (complementary suppression);
 - percentages are rounded to whole tens, half up: 44 % -> 40 %, 45 % -> 50 %;
-- a complex under `MIN_COMPLEX` (10) households shows no share at all.
+- a complex under `MIN_COMPLEX` (10) households shows no share at all, a complex counts
+  only once its address list is approved, and no answer is given for an address set
+  within 4 addresses of a set answered before (`AnsweredSets`).
 """
 
 import functools
