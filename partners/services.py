@@ -476,10 +476,12 @@ def corporation_municipality_ids(corporation_id: int) -> set[int]:
     return {pk for pk in [*own, *agreed] if pk is not None}
 
 
-def _check_complex_upload_size(content: bytes) -> None:
+def check_complex_upload_size(size: int) -> None:
+    """Refuse a complex file over COMPLEX_IMPORT_MAX_BYTES: the form asks before the file
+    is read, the service again for callers without the form."""
     from django.conf import settings
 
-    if len(content) > settings.COMPLEX_IMPORT_MAX_BYTES:
+    if size > settings.COMPLEX_IMPORT_MAX_BYTES:
         message = _("Een complexbestand is hoogstens %(max)d kB; splits het op.")
         raise ValidationError(
             {"file": [message % {"max": settings.COMPLEX_IMPORT_MAX_BYTES // 1024}]}
@@ -504,7 +506,7 @@ def import_complexes(user, content: bytes, organisation_id: int | None = None):
         organisation_id = next(iter(allowed))
     if organisation_id not in allowed:
         raise PermissionDenied(_("U kunt geen complexen importeren voor deze organisatie."))
-    _check_complex_upload_size(content)
+    check_complex_upload_size(len(content))
     result, valid = ComplexImportResult(), []
     table = read_table(
         decode(content), REQUIRED_COMPLEX_COLUMNS, max_rows=settings.COMPLEX_IMPORT_MAX_ROWS

@@ -4,6 +4,8 @@ curious corporation with nothing but the portal's own pages and API.
 Attack 1: the complex insight as an oracle for one household. Attack 10: the complex
 import without limits, and contact persons widened by typed-in addresses."""
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
@@ -260,3 +262,11 @@ def test_contacts_do_not_widen_with_addresses_typed_into_a_pending_complex(
     complex_ = Complex.objects.get(code="ZUID")
     client_for("eva").post(f"/samenwerking/complexen/{complex_.pk}/goedkeuren/")
     assert len(zuid_team_contacts()) == 1
+
+
+@override_settings(COMPLEX_IMPORT_MAX_BYTES=1024)
+def test_complex_import_service_refuses_too_many_bytes_without_the_form(demo, user):
+    text = _csv("HUGE", [("1013 AB", n) for n in range(1, 60)])
+    with pytest.raises(ValidationError, match="hoogstens 1 kB"):
+        services.import_complexes(user("anna"), text.encode())
+    assert not Complex.objects.filter(code="HUGE").exists()
