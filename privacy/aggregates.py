@@ -96,11 +96,7 @@ def _layout(dimensions: tuple) -> _Layout:
                     corner_set.append((index[corner], (-1) ** (r - len(dropped))))
                 sets.append(tuple(corner_set))
         corners.append(tuple(sets))
-    atom_margins = {
-        key: tuple(i for i in (index[key], *ancestors[index[key]]))
-        for key in keys
-        if ALL not in key
-    }
+    atom_margins = {key: (index[key], *ancestors[index[key]]) for key in keys if ALL not in key}
     return _Layout(keys, index, tuple(ancestors), tuple(partitions), tuple(corners), atom_margins)
 
 
