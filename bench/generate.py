@@ -982,18 +982,22 @@ def _create_complexes(rng, cursor, world: World, pairs, demo):
             team = rng.choice(teams_by_municipality[rng.choice(municipalities_of[corp.id])])
             plans.append((corp.id, f"{prefix}-{number:03d}", team, rng.randint(10, 150)))
     complexes = Complex.objects.bulk_create(
-        Complex(corporation_id=corp_id, code=code, name=f"Complex {code}")
+        # Approved, as a coordinator would have left them, so insights answer.
+        Complex(corporation_id=corp_id, code=code, name=f"Complex {code}", status="approved")
         for corp_id, code, _team, _size in plans
     )
 
     def addresses():
+        seen = set()  # an address belongs to one complex (a database constraint)
         for complex_, (_corp, _code, team, size) in zip(complexes, plans, strict=True):
             position = rng.randrange(len(team.pc4s))
             pair = rng.randrange(3)
             for number in range(size):
                 index = position + len(team.pc4s) * (pair + len(PAIRS) * number)
                 postcode, house_number, addition, key = household(team, index)
-                yield (complex_.pk, postcode, house_number, addition, key)
+                if key not in seen:
+                    seen.add(key)
+                    yield (complex_.pk, postcode, house_number, addition, key)
 
     columns = ["complex_id", "postcode", "house_number", "house_number_addition", "household_key"]
     return len(complexes), copy_rows(cursor, "partners_complexaddress", columns, addresses())

@@ -92,17 +92,29 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 class ComplexAddressInline(admin.TabularInline):
+    """Read-only: address lists change only through the upload, which sends the complex
+    back to the coordinator for approval."""
+
     model = ComplexAddress
     extra = 0
     fields = ["postcode", "house_number", "house_number_addition"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Complex)
 class ComplexAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "corporation"]
-    list_select_related = ["corporation"]
-    list_filter = ["corporation"]
+    list_display = ["code", "name", "corporation", "municipality", "status"]
+    list_select_related = ["corporation", "municipality"]
+    list_filter = ["status", "corporation"]
     search_fields = ["code", "name"]
+    # Approval is the coordinator's, in the portal, never the administrator's.
+    readonly_fields = ["municipality", "status", "approved_at", "approved_by"]
     inlines = [ComplexAddressInline]
 
 

@@ -76,7 +76,9 @@ class ContactViewSet(_LoggedReadOnlyViewSet):
         summary="Inzichten per complex",
         description="Corporation staff, own complexes: households and the share known to a "
         "wijkteam, rounded to 10 %; null and suppressed=true for complexes under 10 "
-        "households or when the known or unknown count is under 5.",
+        "households, when the known or unknown count is under 5, while the address list "
+        "awaits the coordinator's approval, or when it differs by 1-4 addresses from a "
+        "list answered before.",
     )
 )
 class ComplexInsightViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

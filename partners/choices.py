@@ -41,3 +41,8 @@ class AgreementStatus(models.TextChoices):
     DRAFT = "draft", _("Concept")
     ACTIVE = "active", _("Actief")
     EXPIRED = "expired", _("Verlopen")
+
+
+class ComplexStatus(models.TextChoices):
+    PENDING = "pending", _("Wacht op goedkeuring")
+    APPROVED = "approved", _("Goedgekeurd")

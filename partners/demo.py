@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from . import services
-from .choices import AgreementStatus, OrganisationKind, Role, SignalKind
+from .choices import AgreementStatus, ComplexStatus, OrganisationKind, Role, SignalKind
 from .models import (
     Agreement,
     AgreementTerm,
@@ -97,7 +97,7 @@ def load_demo_world() -> dict:
         admin.set_password(DEMO_PASSWORD)
         admin.save()
 
-    _complex(orgs["Woonstichting De Linde"])
+    _complex(orgs["Woonstichting De Linde"], demostad, users["eva"])
     for corporation in ("Woonstichting De Linde", "Stadswonen"):
         _agreement(demostad, orgs[corporation])
     _contacts(orgs, districts)
@@ -111,9 +111,12 @@ def _organisation(name, kind, municipality) -> Organisation:
     return org
 
 
-def _complex(corporation) -> None:
+def _complex(corporation, municipality, coordinator) -> None:
+    """DL-001, its address list approved by the coordinator (DESIGN §5)."""
     complex_, _created = Complex.objects.get_or_create(
-        corporation=corporation, code="DL-001", defaults={"name": "Lindehof"}
+        corporation=corporation,
+        code="DL-001",
+        defaults={"name": "Lindehof", "municipality": municipality},
     )
     existing = set(complex_.addresses.values_list("household_key", flat=True))
     ComplexAddress.objects.bulk_create(
@@ -126,6 +129,8 @@ def _complex(corporation) -> None:
         for number in range(1, 41)
         if household_key("1012 AB", number, "") not in existing
     )
+    if complex_.status != ComplexStatus.APPROVED:
+        services.approve_complex(coordinator, complex_)
 
 
 def _agreement(municipality, corporation) -> None:

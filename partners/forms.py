@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import OrganisationKind, SignalKind
 from .models import Agreement, ContactPerson, District, Organisation
-from .services import AGREEMENT_FIELDS, CONTACT_FIELDS, TERM_FIELDS
+from .services import AGREEMENT_FIELDS, CONTACT_FIELDS, TERM_FIELDS, check_complex_upload_size
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -154,3 +154,11 @@ class ComplexImportForm(forms.Form):
             "; of , (UTF-8)."
         ),
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            check_complex_upload_size(upload.size)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["file"]) from None
+        return upload

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .choices import AgreementStatus, OrganisationKind, Role, SignalKind
+from .choices import AgreementStatus, ComplexStatus, OrganisationKind, Role, SignalKind
 from .postcodes import parse_pc4_ranges
 
 
@@ -206,6 +206,11 @@ class Membership(models.Model):
 
 
 class Complex(models.Model):
+    """A corporation's complex. Its address list counts for insights and contact
+    visibility only once the municipality's coordinator approved it; any change to the
+    list sends it back to pending (DESIGN §3 "Privacy"), so a corporation cannot shape the
+    set an answer is given for."""
+
     corporation = models.ForeignKey(
         Organisation,
         verbose_name=_("corporatie"),
@@ -215,6 +220,33 @@ class Complex(models.Model):
     )
     code = models.CharField(_("code"), max_length=40)
     name = models.CharField(_("naam"), max_length=200, blank=True)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("gemeente"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complexes",
+        help_text=_("De gemeente waarin alle adressen liggen; haar coördinator keurt goed."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ComplexStatus.choices,
+        default=ComplexStatus.PENDING,
+        db_index=True,
+    )
+    approved_at = models.DateTimeField(_("goedgekeurd op"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("goedgekeurd door"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The household keys as approved, to show the coordinator what changed since.
+    approved_keys = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("complex")
@@ -233,15 +265,15 @@ class ComplexAddress(models.Model):
     postcode = models.CharField(_("postcode"), max_length=7)
     house_number = models.PositiveIntegerField(_("huisnummer"))
     house_number_addition = models.CharField(_("toevoeging"), max_length=4, blank=True)
-    household_key = models.CharField(_("huishoudsleutel"), max_length=20, db_index=True)
+    household_key = models.CharField(_("huishoudsleutel"), max_length=20)
 
     class Meta:
         verbose_name = _("adres in complex")
         verbose_name_plural = _("adressen in complex")
         constraints = [
-            models.UniqueConstraint(
-                fields=["complex", "household_key"], name="complex_address_unique"
-            )
+            # An address belongs to at most one complex, of any corporation: overlapping
+            # complexes would let two answers be subtracted from each other.
+            models.UniqueConstraint(fields=["household_key"], name="complex_address_one_complex")
         ]
 
     def __str__(self):
@@ -255,6 +287,32 @@ class ComplexAddress(models.Model):
             self.postcode, self.house_number, self.house_number_addition
         )
         super().save(*args, **kwargs)
+
+
+class AnsweredAddressSet(models.Model):
+    """An address set a corporation got a complex insight for. Kept so that no answer is
+    given for a set differing from an earlier one by 1–4 addresses
+    (`privacy.aggregates.complex_insights`)."""
+
+    corporation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="answered_address_sets"
+    )
+    digest = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    household_keys = models.JSONField(default=list)
+    first_answered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("beantwoorde adresset")
+        verbose_name_plural = _("beantwoorde adressets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["corporation", "digest"], name="answered_address_set_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.corporation_id}: {self.size}"
 
 
 class Agreement(models.Model):

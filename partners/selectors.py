@@ -120,7 +120,9 @@ def partners_per_district(municipality_ids: set[int]) -> set[tuple[int, int]]:
     from django.db.models import IntegerField
     from django.db.models.functions import Cast, Substr
 
-    from .models import ComplexAddress, District, PostcodeArea
+    from privacy import policy
+
+    from .models import District, PostcodeArea
 
     districts = District.objects.filter(municipality_id__in=municipality_ids)
     pairs = set(districts.filter(team__isnull=False).values_list("pk", "team_id"))
@@ -128,7 +130,8 @@ def partners_per_district(municipality_ids: set[int]) -> set[tuple[int, int]]:
         municipality_id__in=municipality_ids, district__isnull=False
     )
     pc4_corporations = (
-        ComplexAddress.objects.annotate(pc4=Cast(Substr("postcode", 1, 4), IntegerField()))
+        policy.counted_complex_addresses()
+        .annotate(pc4=Cast(Substr("postcode", 1, 4), IntegerField()))
         .filter(pc4__in=areas.values("pc4"))
         .values_list("pc4", "complex__corporation_id")
         .distinct()
@@ -205,3 +208,66 @@ def complex_insights_for(user, complexes=None) -> list[dict]:
     if complexes is not None:
         scope = scope.filter(pk__in=[c.pk for c in complexes])
     return aggregates.complex_insights(scope)
+
+
+# --- complex approval (issue 13) -------------------------------------------------------------
+
+
+def pending_complexes_for(user):
+    from privacy import policy
+
+    from .choices import ComplexStatus
+
+    return (
+        policy.approvable_complexes(user)
+        .filter(status=ComplexStatus.PENDING)
+        .select_related("corporation", "approved_by")
+        .order_by("corporation__name", "code", "pk")
+    )
+
+
+def approvable_complex_for(user, pk: int):
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(pending_complexes_for(user), pk=pk)
+
+
+def complex_spread(complexes) -> list[dict]:
+    """What a coordinator weighs before approving, per complex: its size, how its
+    addresses spread over PC4s and districts, and what changed since the last approval.
+    Counts only, never an address. Two queries for a whole page."""
+    from collections import Counter, defaultdict
+
+    from .models import ComplexAddress, PostcodeArea
+    from .postcodes import pc4_of
+
+    complexes = list(complexes)
+    keys, pc4s = defaultdict(set), defaultdict(Counter)
+    addresses = ComplexAddress.objects.filter(complex__in=complexes).values_list(
+        "complex_id", "postcode", "household_key"
+    )
+    for complex_id, postcode, key in addresses:
+        keys[complex_id].add(key)
+        pc4s[complex_id][pc4_of(postcode)] += 1
+    all_pc4s = set().union(*pc4s.values()) if pc4s else set()
+    district_of = dict(
+        PostcodeArea.objects.filter(pc4__in=all_pc4s).values_list("pc4", "district__name")
+    )
+    rows = []
+    for complex_ in complexes:
+        districts = Counter()
+        for pc4, n in pc4s[complex_.pk].items():
+            districts[district_of.get(pc4) or "–"] += n
+        approved = set(complex_.approved_keys or [])
+        current = keys[complex_.pk]
+        rows.append(
+            {
+                "complex": complex_,
+                "households": len(current),
+                "pc4s": sorted(pc4s[complex_.pk].items()),
+                "districts": sorted(districts.items()),
+                "added": len(current - approved) if complex_.approved_at else None,
+                "removed": len(approved - current) if complex_.approved_at else None,
+            }
+        )
+    return rows

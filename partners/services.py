@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .choices import AgreementStatus, OrganisationKind
+from .choices import AgreementStatus, ComplexStatus, OrganisationKind
 from .csv_files import EXTRA, decode, read_table
 from .models import (
     Agreement,
@@ -466,9 +466,38 @@ def _clean_complex_row(row: dict) -> dict:
     return cleaned
 
 
+def corporation_municipality_ids(corporation_id: int) -> set[int]:
+    """Where a corporation may lay out complexes: its own municipality and those it has an
+    active agreement with."""
+    own = Organisation.objects.filter(pk=corporation_id).values_list("municipality_id", flat=True)
+    agreed = Agreement.objects.filter(
+        corporation_id=corporation_id, status=AgreementStatus.ACTIVE
+    ).values_list("municipality_id", flat=True)
+    return {pk for pk in [*own, *agreed] if pk is not None}
+
+
+def check_complex_upload_size(size: int) -> None:
+    """Refuse a complex file over COMPLEX_IMPORT_MAX_BYTES: the form asks before the file
+    is read, the service again for callers without the form."""
+    from django.conf import settings
+
+    if size > settings.COMPLEX_IMPORT_MAX_BYTES:
+        message = _("Een complexbestand is hoogstens %(max)d kB; splits het op.")
+        raise ValidationError(
+            {"file": [message % {"max": settings.COMPLEX_IMPORT_MAX_BYTES // 1024}]}
+        )
+
+
 def import_complexes(user, content: bytes, organisation_id: int | None = None):
     """Upload complexes and their addresses: valid rows are kept, every bad row is
-    reported with its line number; the valid rows are written in one transaction."""
+    reported with its line number; the valid rows are written in one transaction.
+
+    Limits (attack 10 of docs/privacy-aggregates.md): at most COMPLEX_IMPORT_MAX_BYTES and
+    COMPLEX_IMPORT_MAX_ROWS; an address must lie in the corporation's municipality area,
+    in the same municipality as the rest of its complex, and in no other complex. Every
+    complex that gains an address goes back to pending approval."""
+    from django.conf import settings
+
     from privacy import access_log, policy
     from privacy.models import AccessAction
 
@@ -477,10 +506,14 @@ def import_complexes(user, content: bytes, organisation_id: int | None = None):
         organisation_id = next(iter(allowed))
     if organisation_id not in allowed:
         raise PermissionDenied(_("U kunt geen complexen importeren voor deze organisatie."))
+    check_complex_upload_size(len(content))
     result, valid = ComplexImportResult(), []
-    for line, row in read_table(decode(content), REQUIRED_COMPLEX_COLUMNS):
+    table = read_table(
+        decode(content), REQUIRED_COMPLEX_COLUMNS, max_rows=settings.COMPLEX_IMPORT_MAX_ROWS
+    )
+    for line, row in table:
         try:
-            valid.append(_clean_complex_row(row))
+            valid.append((line, _clean_complex_row(row)))
         except ValidationError as exc:
             result.errors.append({"line": line, "errors": exc.message_dict})
     with transaction.atomic():
@@ -492,37 +525,123 @@ def import_complexes(user, content: bytes, organisation_id: int | None = None):
             organisation_id=organisation_id,
             reason=f"{result.addresses_created} adressen",
         )
+    result.errors.sort(key=lambda error: error["line"])
     return result
 
 
-def _store_complex_rows(corporation_id: int, rows: list[dict], result) -> None:
-    codes = {row["code"] for row in rows}
-    complexes = {
-        c.code: c for c in Complex.objects.filter(corporation_id=corporation_id, code__in=codes)
-    }
-    for row in rows:
-        if row["code"] not in complexes:
-            complexes[row["code"]] = Complex.objects.create(
-                corporation_id=corporation_id, code=row["code"], name=row["name"]
-            )
-            result.complexes_created += 1
-    existing = set(
-        ComplexAddress.objects.filter(complex__in=complexes.values()).values_list(
-            "complex_id", "household_key"
+def _row_error(result, line: int, field_name: str, message: str) -> None:
+    result.errors.append({"line": line, "errors": {field_name: [message]}})
+
+
+def _store_complex_rows(corporation_id: int, rows: list[tuple[int, dict]], result) -> None:
+    municipality_ids = corporation_municipality_ids(corporation_id)
+    pc4_municipality = dict(
+        PostcodeArea.objects.filter(municipality_id__in=municipality_ids).values_list(
+            "pc4", "municipality_id"
         )
     )
-    new = {}
-    for row in rows:
-        key = (complexes[row["code"]].pk, row["household_key"])
-        if key in existing or key in new:
+    codes = {row["code"] for _line, row in rows}
+    complexes = {
+        c.code: c
+        for c in Complex.objects.select_for_update().filter(
+            corporation_id=corporation_id, code__in=codes
+        )
+    }
+    keys = {row["household_key"] for _line, row in rows}
+    taken = dict(
+        ComplexAddress.objects.filter(household_key__in=keys).values_list(
+            "household_key", "complex_id"
+        )
+    )
+    new, changed = {}, set()
+    for line, row in rows:
+        municipality_id = pc4_municipality.get(pc4_of(row["postcode"]))
+        if municipality_id is None:
+            _row_error(
+                result,
+                line,
+                "postcode",
+                _("Dit adres ligt buiten de gemeente(n) waarin uw corporatie werkt."),
+            )
+            continue
+        complex_ = complexes.get(row["code"])
+        if complex_ is None:
+            complex_ = Complex.objects.create(
+                corporation_id=corporation_id,
+                code=row["code"],
+                name=row["name"],
+                municipality_id=municipality_id,
+            )
+            complexes[row["code"]] = complex_
+            result.complexes_created += 1
+        if complex_.municipality_id is None:
+            complex_.municipality_id = municipality_id
+            changed.add(complex_)
+        if complex_.municipality_id != municipality_id:
+            _row_error(
+                result,
+                line,
+                "postcode",
+                _("Dit adres ligt in een andere gemeente dan de rest van het complex."),
+            )
+            continue
+        key = row["household_key"]
+        owner = taken.get(key)
+        if owner == complex_.pk:
             result.duplicates += 1
             continue
+        if owner is not None:
+            _row_error(
+                result,
+                line,
+                "house_number",
+                _("Dit adres hoort al bij een ander complex; een adres telt in één complex."),
+            )
+            continue
+        taken[key] = complex_.pk
+        changed.add(complex_)
         new[key] = ComplexAddress(
-            complex=complexes[row["code"]],
+            complex=complex_,
             postcode=row["postcode"],
             house_number=row["house_number"],
             house_number_addition=row["house_number_addition"],
-            household_key=row["household_key"],
+            household_key=key,
         )
     ComplexAddress.objects.bulk_create(new.values())
     result.addresses_created = len(new)
+    # A changed list counts again only after the coordinator approved it.
+    for complex_ in changed:
+        complex_.status = ComplexStatus.PENDING
+    Complex.objects.bulk_update(changed, ["status", "municipality"])
+
+
+# --- complex approval (issue 13) ------------------------------------------------------------
+
+
+@transaction.atomic
+def approve_complex(user, complex_: Complex) -> Complex:
+    """The coordinator of the complex's municipality approves its address list as it is
+    now: from then on it counts for insights and contact visibility. Who and when are kept
+    on the complex and in the access log."""
+    from privacy import access_log
+    from privacy.models import AccessAction
+
+    complex_ = Complex.objects.select_for_update().get(pk=complex_.pk)
+    _require_coordinator_of(user, complex_.municipality_id)
+    if complex_.status == ComplexStatus.APPROVED:
+        raise ValidationError(_("Dit complex is al goedgekeurd."), code="status")
+    keys = sorted(complex_.addresses.values_list("household_key", flat=True))
+    if not keys:
+        raise ValidationError(_("Een complex zonder adressen kan niet worden goedgekeurd."))
+    complex_.status = ComplexStatus.APPROVED
+    complex_.approved_at = timezone.now()
+    complex_.approved_by = user
+    complex_.approved_keys = keys
+    complex_.save(update_fields=["status", "approved_at", "approved_by", "approved_keys"])
+    access_log.record(
+        user,
+        AccessAction.UPDATE,
+        "complex_approval",
+        complex_.pk,
+    )
+    return complex_

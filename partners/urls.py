@@ -21,4 +21,6 @@ urlpatterns = [
     path("dashboard/export.csv", views.dashboard_export, name="dashboard_export"),
     path("inzichten/", views.insights, name="insights"),
     path("complexen/importeren/", views.complex_import, name="complex_import"),
+    path("complexen/goedkeuren/", views.complex_approvals, name="complex_approvals"),
+    path("complexen/<int:pk>/goedkeuren/", views.complex_approve, name="complex_approve"),
 ]

@@ -394,3 +394,33 @@ def complex_import(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
     return render(request, "partners/complex_import.html", {"form": form, "result": result})
+
+
+# --- complex approval by the coordinator ---------------------------------------------------
+
+
+@login_required
+def complex_approvals(request):
+    _require(policy.can_approve_complexes(request.user))
+    page = _page(request, selectors.pending_complexes_for(request.user))
+    access_log.record_list(request.user, "complex", page.object_list)
+    return render(
+        request,
+        "partners/complex_approvals.html",
+        {"page": page, "rows": selectors.complex_spread(page.object_list)},
+    )
+
+
+@login_required
+@require_POST
+def complex_approve(request, pk: int):
+    complex_ = selectors.approvable_complex_for(request.user, pk)
+    try:
+        services.approve_complex(request.user, complex_)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("De adreslijst van %(code)s is goedgekeurd.") % {"code": complex_.code}
+        )
+    return redirect("partners:complex_approvals")

@@ -3,17 +3,24 @@
 Every function here returns counts and shares only, never a personal field, and computes
 them with grouped SQL. They aggregate on columns that retention keeps (kind, district,
 team, organisation, dates, status, outcome), so figures stay right after personal data
-is erased.
+is erased. The threat model of this module is docs/privacy-aggregates.md.
 
 Suppression (DESIGN §3):
-- a cell under `MIN_CELL` (5), or whose complement within its group is under 5, is not
-  shown (`None`, rendered "<5" or "–");
-- a filtered total (one corporation or team) is a cell of the unfiltered municipality
-  total, so a small difference between the two is suppressed too (no differencing);
+- a count under `MIN_CELL` (5) is not shown (`None`, rendered "–");
+- `protect_table` is the one rule for counts that can be filtered or totalled: no
+  published number combined with another (a filter, a row or column total, the
+  municipality total) gives a count from 1 to 4 (complementary suppression);
 - percentages are rounded to whole tens, half up: 44 % -> 40 %, 45 % -> 50 %;
-- a complex under `MIN_COMPLEX` (10) households shows no share at all.
+- a complex under `MIN_COMPLEX` (10) households shows no share at all, a complex counts
+  only once its address list is approved, and no answer is given for an address set
+  within 4 addresses of a set answered before (`AnsweredSets`).
 """
 
+import functools
+import hashlib
+import itertools
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -39,6 +46,158 @@ def cell(count: int, group_total: int | None = None) -> int | None:
     if group_total is not None and group_total - count < MIN_CELL:
         return None
     return count
+
+
+ALL = None  # in a key of `protect_table`: the margin over every category of a dimension
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """The structure of a table and its margins, by position in `keys`: what each key is
+    compared with. It depends on the categories only, so it is built once and reused for
+    every month and measure of the same shape."""
+
+    keys: tuple
+    index: dict
+    ancestors: tuple  # per key: the margins containing it
+    partitions: tuple  # per key: per ALL position, the parts it is the total of
+    corners: tuple  # per key: inclusion-exclusion corner sets [(key, sign), ...]
+    atom_margins: dict  # per atom key: every key it counts in
+
+
+@functools.lru_cache(maxsize=32)
+def _layout(dimensions: tuple) -> _Layout:
+    keys = tuple(itertools.product(*[[*d, ALL] for d in dimensions]))
+    index = {key: i for i, key in enumerate(keys)}
+    ancestors, partitions, corners = [], [], []
+    for key in keys:
+        fixed = [i for i, k in enumerate(key) if k is not ALL]
+        ancestors.append(
+            tuple(
+                index[tuple(ALL if i in chosen else k for i, k in enumerate(key))]
+                for r in range(1, len(fixed) + 1)
+                for chosen in itertools.combinations(fixed, r)
+            )
+        )
+        partitions.append(
+            tuple(
+                tuple(index[(*key[:i], c, *key[i + 1 :])] for c in dimensions[i])
+                for i, k in enumerate(key)
+                if k is ALL and dimensions[i]
+            )
+        )
+        sets = []
+        for r in range(2, len(fixed) + 1):
+            for chosen in itertools.combinations(fixed, r):
+                corner_set = []
+                for mask in itertools.product((False, True), repeat=r):
+                    dropped = {i for i, m in zip(chosen, mask, strict=True) if m}
+                    corner = tuple(ALL if i in dropped else k for i, k in enumerate(key))
+                    corner_set.append((index[corner], (-1) ** (r - len(dropped))))
+                sets.append(tuple(corner_set))
+        corners.append(tuple(sets))
+    atom_margins = {key: (index[key], *ancestors[index[key]]) for key in keys if ALL not in key}
+    return _Layout(keys, index, tuple(ancestors), tuple(partitions), tuple(corners), atom_margins)
+
+
+def protect_table(
+    counts: Mapping[tuple, int],
+    dimensions: Sequence[Sequence],
+    *,
+    decided: Mapping[tuple, bool] | None = None,
+    min_cell: int = MIN_CELL,
+) -> dict[tuple, int | None]:
+    """The published values of a table of counts and all its margins: primary and
+    complementary (secondary) suppression in one place. Every figure about households or
+    signals that can be filtered or totalled goes through here.
+
+    `counts` maps a key, one category per dimension (e.g. `(corporation_id, team_id,
+    kind)`), to a count; missing keys count 0. `dimensions` lists every category of each
+    dimension, in key order; include categories with no counts when a user can ask for
+    them (a filter option), so their margins exist. `decided` fixes keys whose fate was
+    settled by another table sharing them: True = published there (never suppressed here,
+    counts as visible), False = hidden there (hidden here too).
+
+    Returns a dict from every key, with `ALL` (None) in any position for a margin (the
+    "all corporations" filter, a row or column total, the grand total), to its count, or
+    None where suppressed. What a reader can combine from the published values:
+
+    1. no published value is under `min_cell` (primary suppression; 0 is hidden too);
+    2. the difference of a published value and a published margin containing it is never
+       under `min_cell` (0-4): no "total minus filtered" or "municipality minus
+       corporation" recovers a small count; the finer value is suppressed instead;
+    3. along every dimension, a published total minus its published parts is never 1-4,
+       and a total never has exactly one hidden non-zero part (that part would be the
+       difference): a further part, the smallest, is suppressed until both hold;
+    4. over two or more dimensions at once, inclusion-exclusion of published values
+       (total - corporation A - team T + A-and-T = neither A nor T) never gives 1-4.
+
+    Suppression only removes values, so the loop ends. The rules audit these patterns,
+    not every linear combination of published values (no linear-programming audit); see
+    docs/privacy-aggregates.md for what remains. Computed in Python from counts already
+    fetched: no queries."""
+    layout = _layout(tuple(tuple(d) for d in dimensions))
+    values = [0] * len(layout.keys)
+    for key, n in counts.items():
+        for i in layout.atom_margins[key] if n else ():
+            values[i] += n
+    hidden = [n < min_cell for n in values]
+    fixed = [False] * len(values)
+    for key, shown in (decided or {}).items():
+        hidden[layout.index[key]] = not shown
+        fixed[layout.index[key]] = True
+
+    def hide(i: int) -> bool:
+        if hidden[i] or fixed[i]:
+            return False
+        hidden[i] = True
+        return True
+
+    def pairs_and_parts() -> bool:
+        changed = False
+        for k, n in enumerate(values):
+            # Rule 2: a value and a margin containing it.
+            for m in layout.ancestors[k] if not hidden[k] else ():
+                if not hidden[m] and values[m] - n < min_cell:
+                    changed |= hide(k) or hide(m)
+                    if hidden[k]:
+                        break
+        for k, n in enumerate(values):
+            # Rule 3: a total and its parts along one dimension.
+            for parts in layout.partitions[k] if not hidden[k] else ():
+                visible = [p for p in parts if not hidden[p]]
+                rest = n - sum(values[p] for p in visible)
+                hidden_nonzero = sum(1 for p in parts if hidden[p] and values[p])
+                if 0 < rest < min_cell or hidden_nonzero == 1:
+                    for p in sorted(visible, key=values.__getitem__):
+                        if hide(p):
+                            changed = True
+                            break
+        return changed
+
+    def inclusion_exclusion() -> bool:
+        changed = False
+        for k in range(len(values)):
+            # Rule 4: inclusion-exclusion over several dimensions.
+            for corner_set in layout.corners[k] if not hidden[k] else ():
+                rest = 0
+                for c, sign in corner_set:
+                    if hidden[c]:
+                        break
+                    rest += sign * values[c]
+                else:
+                    if 0 < rest < min_cell:
+                        changed |= hide(k) or any(hide(c) for c, _s in corner_set if c != k)
+                        if hidden[k]:
+                            break
+        return changed
+
+    while True:
+        while pairs_and_parts():
+            pass
+        if not inclusion_exclusion():
+            break
+    return {key: None if hidden[i] else values[i] for i, key in enumerate(layout.keys)}
 
 
 def round_percentage(numerator: int, denominator: int) -> int:
@@ -87,21 +246,6 @@ def _signals():
     return apps.get_model("signals", "Signal").objects.all()
 
 
-def _scoped_signals(municipality_id, corporation_id=None, team_id=None):
-    # The municipality's teams as a list of ids, not a join: the planner then reads each
-    # team's range of the covering index (team, filed_at) instead of every signal filed
-    # in the period nationally.
-    teams = apps.get_model("partners", "Organisation").objects.filter(
-        municipality_id=municipality_id
-    )
-    signals = _signals().filter(team_id__in=list(teams.values_list("pk", flat=True)))
-    if corporation_id:
-        signals = signals.filter(organisation_id=corporation_id)
-    if team_id:
-        signals = signals.filter(team_id=team_id)
-    return signals
-
-
 def _month_range(first_month: date, last_month: date) -> tuple[datetime, datetime]:
     """Start of the first month and end of the last, in local time."""
     start = datetime.combine(first_month, time.min)
@@ -122,7 +266,7 @@ def _counts_per_month_and_kind(signals, today: date):
     )
     return (
         signals.annotate(month=TruncMonth("filed_at"))
-        .values("month", "kind")
+        .values("month", "organisation_id", "team_id", "kind")
         .annotate(
             n=Count("filed_at"),
             triage_due=Count("filed_at", filter=triage_due),
@@ -216,39 +360,31 @@ def dashboard(
     today: date | None = None,
 ) -> list[MonthFigures]:
     """Suppressed figures per month (newest first) for one municipality, optionally one
-    corporation and/or one team. Four grouped queries, whatever the number of signals."""
+    corporation and/or one team. Four grouped queries, whatever the number of signals.
+
+    Counts come from one cube per month (filer x team x kind, over the whole municipality)
+    protected by `protect_table`, so that the figures of every filter combination the page
+    and export offer are safe together: no subtraction between them recovers 1-4."""
     from signals.deadlines import working_days_between
 
     today = today or timezone.localdate()
     start, end = _month_range(first_month, last_month)
-    scoped = _scoped_signals(municipality_id, corporation_id, team_id).filter(
-        filed_at__gte=start, filed_at__lt=end
-    )
+    team_ids = _municipality_team_ids(municipality_id)
+    everything = _signals().filter(team_id__in=team_ids, filed_at__gte=start, filed_at__lt=end)
     months = []
     month = last_month
     while month >= first_month:
         months.append(month)
         month = add_months(month, -1)
-    figures = {m: MonthFigures(month=m) for m in months}
-    raw = {m: {"n": 0, "kinds": {}} for m in months}
-    for row in _counts_per_month_and_kind(scoped, today):
-        bucket = raw[timezone.localtime(row["month"]).date()]
-        bucket["kinds"][row["kind"]] = row["n"]
-        for key in SUMMED:
-            bucket[key] = bucket.get(key, 0) + row[key]
+    atoms: dict[date, list[dict]] = {m: [] for m in months}
+    for row in _counts_per_month_and_kind(everything, today):
+        atoms[timezone.localtime(row["month"]).date()].append(row)
 
-    filtered = bool(corporation_id or team_id)
-    municipality_totals = {}
-    if filtered:
-        all_signals = _scoped_signals(municipality_id).filter(filed_at__gte=start, filed_at__lt=end)
-        municipality_totals = {
-            timezone.localtime(row["month"]).date(): row["n"]
-            for row in all_signals.annotate(month=TruncMonth("filed_at"))
-            .values("month")
-            .annotate(n=Count("*"))
-            .order_by()
-        }
-
+    scoped = everything
+    if corporation_id:
+        scoped = scoped.filter(organisation_id=corporation_id)
+    if team_id:
+        scoped = scoped.filter(team_id=team_id)
     day_pairs: dict[date, list[tuple[int, int]]] = {m: [] for m in months}
     for row in _triage_day_pairs(scoped):
         day_pairs[timezone.localtime(row["month"]).date()].append(
@@ -256,34 +392,103 @@ def dashboard(
         )
 
     capacity = {} if team_id else _agreed_capacity(municipality_id, corporation_id, months)
+    key = (corporation_id or ALL, team_id or ALL)
+    figures = []
     for month in months:
-        _fill_month(
-            figures[month],
-            raw[month],
-            municipality_totals.get(month) if filtered else None,
-            day_pairs[month],
-            capacity.get(month),
+        tables = protected_month(atoms[month], team_ids, extra_filers=[corporation_id])
+        figure = MonthFigures(month=month)
+        _fill_month(figure, tables, key, atoms[month], day_pairs[month], capacity.get(month))
+        figures.append(figure)
+    return figures
+
+
+def _municipality_team_ids(municipality_id: int) -> list[int]:
+    # The municipality's teams as a list of ids, not a join: the planner then reads each
+    # team's range of the covering index (team, filed_at) instead of every signal filed
+    # in the period nationally.
+    teams = apps.get_model("partners", "Organisation").objects.filter(
+        municipality_id=municipality_id
+    )
+    return sorted(teams.values_list("pk", flat=True))
+
+
+@dataclass
+class ProtectedMonth:
+    """One month's published counts for every filter: keys (filer or ALL, team or ALL,
+    kind or ALL) in `kinds`, (filer or ALL, team or ALL, "yes" or ALL) in `open` and
+    `overdue`; None where suppressed."""
+
+    kinds: dict
+    open: dict
+    overdue: dict
+
+
+FLAG = ("yes", "no")
+
+
+def protected_month(rows: list[dict], team_ids, extra_filers=()) -> ProtectedMonth:
+    """Protect one month's cube (rows of `_counts_per_month_and_kind`). The open and
+    overdue counts share their totals with the kind table, so the totals it published
+    (or hid) are decided for them. Every filter of the same month shares the cube, so
+    the result is cached on the counts themselves."""
+    filers = sorted({r["organisation_id"] for r in rows} | {f for f in extra_filers if f})
+    teams = sorted(set(team_ids) | {r["team_id"] for r in rows})
+    cube = tuple(
+        sorted(
+            (r["organisation_id"], r["team_id"], r["kind"], r["n"], r["open"], r["overdue"])
+            for r in rows
         )
-    return [figures[m] for m in months]
+    )
+    return _protected_cube(cube, tuple(filers), tuple(teams))
 
 
-def _fill_month(figure: MonthFigures, raw: dict, group_total, pairs, capacity) -> None:
-    total = raw["n"]
-    figure.total = cell(total, group_total)
-    figure.per_kind = {kind: cell(raw["kinds"].get(kind, 0), total) for kind in SignalKind.values}
+@functools.lru_cache(maxsize=256)
+def _protected_cube(cube: tuple, filers: tuple, teams: tuple) -> ProtectedMonth:
+    rows = [
+        {"organisation_id": f, "team_id": t, "kind": k, "n": n, "open": o, "overdue": d}
+        for f, t, k, n, o, d in cube
+    ]
+    kinds = protect_table(
+        {(r["organisation_id"], r["team_id"], r["kind"]): r["n"] for r in rows},
+        [filers, teams, SignalKind.values],
+    )
+    totals = {
+        (f, t, ALL): kinds[(f, t, ALL)] is not None for f in [*filers, ALL] for t in [*teams, ALL]
+    }
+    flagged = {}
+    for name in ("open", "overdue"):
+        cube = defaultdict(int)
+        for r in rows:
+            cube[(r["organisation_id"], r["team_id"], "yes")] += r[name]
+            cube[(r["organisation_id"], r["team_id"], "no")] += r["n"] - r[name]
+        flagged[name] = protect_table(cube, [filers, teams, FLAG], decided=totals)
+    return ProtectedMonth(kinds=kinds, open=flagged["open"], overdue=flagged["overdue"])
+
+
+def _fill_month(figure: MonthFigures, tables: ProtectedMonth, key, rows, pairs, capacity):
+    corporation_id, team_id = key
+    figure.total = tables.kinds[(*key, ALL)]
+    figure.per_kind = {kind: tables.kinds[(*key, kind)] for kind in SignalKind.values}
     if figure.total is None:
         # A suppressed total hides every figure derived from it.
         figure.per_kind = dict.fromkeys(SignalKind.values)
         return
-    figure.triaged_in_term = share(raw.get("triaged_in_term", 0), raw.get("triage_due", 0))
-    figure.feedback_in_term = share(raw.get("feedback_in_term", 0), raw.get("feedback_due", 0))
+    raw = defaultdict(int)
+    for r in rows:
+        if corporation_id not in (ALL, r["organisation_id"]) or team_id not in (ALL, r["team_id"]):
+            continue
+        for name in SUMMED:
+            raw[name] += r[name]
+    # Rounded to tens: a difference of two percentages is no exact count.
+    figure.triaged_in_term = share(raw["triaged_in_term"], raw["triage_due"])
+    figure.feedback_in_term = share(raw["feedback_in_term"], raw["feedback_due"])
     if sum(n for _days, n in pairs) >= MIN_CELL:
         figure.median_triage_days = weighted_median(pairs)
-    figure.open = cell(raw.get("open", 0), total)
-    figure.overdue = cell(raw.get("overdue", 0), total)
+    figure.open = tables.open[(*key, "yes")]
+    figure.overdue = tables.overdue[(*key, "yes")]
     figure.capacity_agreed = capacity
     if capacity:
-        figure.capacity_used = round_percentage(total, capacity)
+        figure.capacity_used = round_percentage(figure.total, capacity)
 
 
 # --- complex insights ------------------------------------------------------------------
@@ -302,10 +507,68 @@ def known_household_keys(today: date | None = None):
     )
 
 
+NEAR_SET = 5  # address sets differing by fewer addresses than this are "the same set"
+
+
+def address_set_digest(keys) -> str:
+    return hashlib.sha256("\n".join(sorted(keys)).encode()).hexdigest()
+
+
+class AnsweredSets:
+    """The address sets each corporation got an insight for (`AnsweredAddressSet`). An
+    answer for a set that differs from an earlier answered set of the same corporation by
+    1 to NEAR_SET - 1 addresses is refused: otherwise adding one target address to a
+    complex, or removing one, turns two answers into an answer about that household.
+    One query to read, one to write, whatever the number of complexes."""
+
+    def __init__(self, corporation_ids):
+        model = apps.get_model("partners", "AnsweredAddressSet")
+        self._model = model
+        self._sets = defaultdict(dict)  # corporation -> digest -> frozenset of keys
+        rows = model.objects.filter(corporation_id__in=corporation_ids).values_list(
+            "corporation_id", "digest", "household_keys"
+        )
+        for corporation_id, digest, keys in rows:
+            self._sets[corporation_id][digest] = frozenset(keys)
+        self._new = []
+
+    def may_answer(self, corporation_id: int, keys: frozenset) -> bool:
+        digest = address_set_digest(keys)
+        earlier = self._sets[corporation_id]
+        if digest in earlier:
+            return True
+        for other in earlier.values():
+            if abs(len(other) - len(keys)) < NEAR_SET and 0 < len(other ^ keys) < NEAR_SET:
+                return False
+        earlier[digest] = keys
+        self._new.append(
+            self._model(
+                corporation_id=corporation_id,
+                digest=digest,
+                size=len(keys),
+                household_keys=sorted(keys),
+            )
+        )
+        return True
+
+    def save(self) -> None:
+        if self._new:
+            self._model.objects.bulk_create(self._new, ignore_conflicts=True)
+
+
 def complex_insights(complexes, today: date | None = None) -> list[dict]:
     """Per complex: code, name, households, and the rounded share known to a wijkteam, or
-    None (suppressed). One grouped query; it never yields which households are known."""
-    rows = (
+    None (suppressed). It never yields which households are known, and answers only
+
+    - for an address list the municipality's coordinator approved (a corporation cannot
+      compose the set it asks about), and
+    - for a set not within NEAR_SET - 1 addresses of a set answered before (`AnsweredSets`).
+
+    Three queries at most: the grouped counts, the keys of the answerable complexes and
+    the earlier answered sets (plus one insert of the new ones)."""
+    from partners.choices import ComplexStatus
+
+    rows = list(
         complexes.annotate(
             households=Count("addresses", distinct=True),
             known=Count(
@@ -314,22 +577,41 @@ def complex_insights(complexes, today: date | None = None) -> list[dict]:
                 distinct=True,
             ),
         )
-        .values("pk", "code", "name", "households", "known")
+        .values("pk", "code", "name", "corporation_id", "status", "households", "known")
         .order_by("code", "pk")
     )
-    return [_complex_row(row) for row in rows]
+    # Every approved set is remembered when asked about, also one under MIN_COMPLEX:
+    # "too small" is an answer too, and 9 addresses plus a target make 10.
+    answerable = [row for row in rows if row["status"] == ComplexStatus.APPROVED]
+    allowed = set()
+    if answerable:
+        keys = defaultdict(set)
+        addresses = apps.get_model("partners", "ComplexAddress").objects.filter(
+            complex_id__in=[row["pk"] for row in answerable]
+        )
+        for complex_id, key in addresses.values_list("complex_id", "household_key"):
+            keys[complex_id].add(key)
+        memory = AnsweredSets({row["corporation_id"] for row in answerable})
+        allowed = {
+            row["pk"]
+            for row in answerable
+            if memory.may_answer(row["corporation_id"], frozenset(keys[row["pk"]]))
+        }
+        memory.save()
+    return [_complex_row(row, row["pk"] in allowed) for row in rows]
 
 
-def _complex_row(row: dict) -> dict:
+def _complex_row(row: dict, answerable: bool) -> dict:
     households, known = row["households"], row["known"]
     known_share = None
-    if households >= MIN_COMPLEX:
+    if answerable and households >= MIN_COMPLEX:
         known_share = share(known, households)
     return {
         "id": row["pk"],
         "code": row["code"],
         "name": row["name"],
         "households": households,
+        "status": row["status"],
         "known_share": f"{known_share}%" if known_share is not None else None,
         "suppressed": known_share is None,
     }

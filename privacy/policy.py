@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
-from partners.choices import OrganisationKind, Role
+from partners.choices import ComplexStatus, OrganisationKind, Role
 from partners.selectors import memberships_of
 
 from .grants import permission_id
@@ -359,11 +359,11 @@ def _corporation_district_ids(corporations: set[int]):
     from django.db.models import IntegerField
     from django.db.models.functions import Cast, Substr
 
-    ComplexAddress = apps.get_model("partners", "ComplexAddress")
     PostcodeArea = apps.get_model("partners", "PostcodeArea")
     Signal = apps.get_model("signals", "Signal")
     pc4s = (
-        ComplexAddress.objects.filter(complex__corporation_id__in=corporations)
+        counted_complex_addresses()
+        .filter(complex__corporation_id__in=corporations)
         .annotate(pc4=Cast(Substr("postcode", 1, 4), IntegerField()))
         .values("pc4")
     )
@@ -412,6 +412,25 @@ def visible_complexes(user) -> QuerySet:
     """A corporation's own complexes: the only ones it gets insights for."""
     Complex = apps.get_model("partners", "Complex")
     return Complex.objects.filter(corporation_id__in=corporation_ids(user))
+
+
+def counted_complex_addresses() -> QuerySet:
+    """Addresses that count for anything beyond the complex's own list: insights and the
+    districts a corporation works in (contact visibility). Only approved lists count, so
+    addresses a corporation typed into a pending complex widen nothing."""
+    ComplexAddress = apps.get_model("partners", "ComplexAddress")
+    return ComplexAddress.objects.filter(complex__status=ComplexStatus.APPROVED)
+
+
+def approvable_complexes(user) -> QuerySet:
+    """Complexes in the coordinator's municipalities: the coordinator approves their
+    address lists and sees their size and spread, never a resident."""
+    Complex = apps.get_model("partners", "Complex")
+    return Complex.objects.filter(municipality_id__in=coordinator_municipality_ids(user))
+
+
+def can_approve_complexes(user) -> bool:
+    return bool(coordinator_municipality_ids(user))
 
 
 # --- security: API tokens ---------------------------------------------------------------

@@ -9,7 +9,7 @@ from datetime import date
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from partners.choices import AgreementStatus
-from partners.models import Agreement, ContactPerson
+from partners.models import Agreement, Complex, ComplexAddress, ContactPerson
 
 from . import Row
 
@@ -41,10 +41,19 @@ def setup(world: dict) -> None:
     world["partners_draft"].terms.create(kind="nuisance", triage_days=5, feedback_days=10)
     # Stadswonen's contact in Zuid: seen by Stadswonen, Wijkteam Zuid and the coordinator.
     world["partners_contact"] = ContactPerson.objects.get(name="Bram Jansen")
+    # A Stadswonen complex waiting for the Demostad coordinator's approval.
+    world["partners_pending_complex"] = Complex.objects.create(
+        corporation=world["organisations"]["Stadswonen"],
+        code="PEND-1",
+        municipality=world["municipality"],
+    )
+    ComplexAddress.objects.create(
+        complex=world["partners_pending_complex"], postcode="1024 AA", house_number=1
+    )
 
 
 def _complex_csv(world):
-    content = b"code;name;postcode;house_number\nM-1;Matrixhof;1012 AB;1\n"
+    content = b"code;name;postcode;house_number\nM-1;Matrixhof;1013 AB;1\n"
     return {"file": SimpleUploadedFile("complexen.csv", content, content_type="text/csv")}
 
 
@@ -197,6 +206,20 @@ ROWS = [
         data=_complex_csv,
         multipart=True,
         logs_access=True,
+    ),
+    # Complex approval: the municipality's coordinator only.
+    Row(
+        "partners_complex_approvals",
+        "GET",
+        lambda w: "/samenwerking/complexen/goedkeuren/",
+        COORDINATOR_ONLY,
+        logs_access=True,
+    ),
+    Row(
+        "partners_complex_approve",
+        "POST",
+        lambda w: f"/samenwerking/complexen/{w['partners_pending_complex'].pk}/goedkeuren/",
+        COORDINATOR_POST,
     ),
     # API.
     Row(

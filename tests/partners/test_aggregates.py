@@ -47,7 +47,7 @@ def test_share_is_hidden_when_part_or_complement_is_small():
 
 
 def _complex(corporation, code: str, households: int) -> Complex:
-    complex_ = Complex.objects.create(corporation=corporation, code=code)
+    complex_ = Complex.objects.create(corporation=corporation, code=code, status="approved")
     ComplexAddress.objects.bulk_create(
         ComplexAddress(
             complex=complex_,
