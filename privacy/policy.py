@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
-from partners.choices import OrganisationKind, Role
+from partners.choices import TEAM_ROLES, OrganisationKind, Role
 from partners.selectors import memberships_of
 
 from .grants import permission_id
@@ -459,6 +459,29 @@ def can_reroute_signal(user, signal) -> bool:
 def can_manage_case(user, case) -> bool:
     """Assign, mark confidential and share: the triage leads of the case's team."""
     return can_triage_in_team(user, case.team_id)
+
+
+def share_recipient_municipality_ids(user) -> set[int]:
+    """Municipalities where the user is a member or triage lead of a wijkteam: a case may
+    be shared with them only there. Never corporation staff, coordinators, privacy
+    officers or administrators (these have no team role, see `memberships_of`)."""
+    return {
+        m.organisation.municipality_id
+        for m in memberships_of(user)
+        if m.role in TEAM_ROLES
+        and m.organisation.kind == OrganisationKind.WIJKTEAM
+        and m.organisation.is_active
+        and m.organisation.municipality_id
+    }
+
+
+def can_receive_share(case, with_user) -> bool:
+    """A case is shared only with a wijkteam member or triage lead of its municipality."""
+    return (
+        with_user is not None
+        and with_user.is_active
+        and case.team.municipality_id in share_recipient_municipality_ids(with_user)
+    )
 
 
 def team_signals(user, team_id: int) -> QuerySet:

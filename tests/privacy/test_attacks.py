@@ -3,11 +3,15 @@ named after it (`test_attack_...`). See docs/privacy.md for the threat model."""
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from cases import services as case_services
 from privacy import access_log
-from privacy.models import AccessAction
+from privacy.models import AccessAction, CaseUserObjectPermission
 
 from . import helpers
 
@@ -48,3 +52,68 @@ def test_attack_formula_injection_every_dangerous_start_is_neutralised(start):
     text = excel_csv(["kolom"], [[f"{start}1+1", 5, -3]]).lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[1] == [f"'{start}1+1", "5", "-3"]
+
+
+# --- 3. a case shared with corporation staff or a coordinator ------------------------------
+
+ONLY_WIJKTEAMS = "alleen gedeeld worden met een medewerker of triagist van een wijkteam"
+
+
+@pytest.fixture
+def noord_case(demo):
+    """A case of Wijkteam Noord at 1012 AB 5, accepted by noor."""
+    return case_services.accept_signal(helpers.user("noor"), helpers.signal(house_number=5))
+
+
+def share_form(username):
+    until = (timezone.localdate() + timedelta(days=10)).isoformat()
+    return {"with_user": username, "reason": "Overleg", "until": until}
+
+
+@pytest.mark.parametrize("outsider", ["anna", "bram", "eva", "pim", "admin"])
+def test_attack_share_case_with_corporation_staff_or_coordinator(noord_case, client_for, outsider):
+    response = client_for("noor").post(f"/casussen/{noord_case.pk}/delen/", share_form(outsider))
+    assert ONLY_WIJKTEAMS in response.content.decode()
+    assert not CaseUserObjectPermission.objects.filter(content_object=noord_case).exists()
+    assert client_for(outsider).get(f"/casussen/{noord_case.pk}/").status_code == 404
+
+
+def test_attack_share_case_refused_in_the_service_too(noord_case):
+    with pytest.raises(ValidationError) as refused:
+        case_services.share_case(
+            helpers.user("noor"),
+            noord_case,
+            helpers.user("anna"),
+            "Overleg",
+            timezone.localdate() + timedelta(days=5),
+        )
+    assert ONLY_WIJKTEAMS in str(refused.value)
+
+
+def test_share_with_a_wijkteam_of_the_same_municipality_still_works(noord_case, client_for):
+    response = client_for("noor").post(f"/casussen/{noord_case.pk}/delen/", share_form("omar"))
+    assert response.status_code == 302
+    assert client_for("omar").get(f"/casussen/{noord_case.pk}/").status_code == 200
+
+
+def test_attack_share_case_existing_shares_to_outsiders_end_by_migration(noord_case):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from privacy.grants import grant_case_share
+
+    now = timezone.now()
+    for name in ("anna", "eva", "omar"):
+        grant_case_share(
+            noord_case,
+            helpers.user(name),
+            reason="Overleg",
+            expires_at=now + timedelta(days=5),
+            granted_by=helpers.user("noor"),
+            now=now,
+        )
+    migration = import_module("privacy.migrations.0005_end_shares_outside_wijkteams")
+    migration.end_shares_outside_wijkteams(apps, None)
+    remaining = CaseUserObjectPermission.objects.filter(content_object=noord_case)
+    assert set(remaining.values_list("user__username", flat=True)) == {"omar"}
