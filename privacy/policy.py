@@ -9,7 +9,7 @@ superuser sees no personal data through the UI or API.
 """
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
@@ -17,7 +17,7 @@ from partners.choices import TEAM_ROLES, OrganisationKind, Role
 from partners.selectors import memberships_of
 
 from .grants import permission_id
-from .models import SignalGroupObjectPermission
+from .models import CaseUserObjectPermission, SignalGroupObjectPermission
 
 VIEW_SIGNAL = "signals.view_signal"
 TRIAGE_SIGNAL = "signals.triage_signal"
@@ -105,9 +105,38 @@ def visible_signals(user) -> QuerySet:
     Signal = apps.get_model("signals", "Signal")
     if not getattr(user, "is_authenticated", False):
         return Signal.objects.none()
-    return Signal.objects.filter(
+    signals = Signal.objects.filter(
         pk__in=_granted_to_groups(user, SignalGroupObjectPermission, "signals", "view_signal")
     )
+    hidden = _hidden_by_confidential_case(user)
+    return signals if hidden is None else signals.filter(hidden)
+
+
+def _hidden_by_confidential_case(user) -> Q | None:
+    """A confidential case's signals follow the case: a team member who is neither its
+    assignee, a triage lead of its team nor named in a current share does not see them
+    (in detail, lists, counts, tray or search). One NOT EXISTS over the few confidential
+    cases of the user's teams (partial index `case_confidential_team`), so the signal
+    semi-join stays index-only. None when it cannot hide anything: a user who is triage
+    lead in every team they work in sees all of those teams' cases. The filing
+    corporation keeps seeing its own signal's filer fields, which say nothing of a case."""
+    non_lead_teams = team_ids(user) - triage_team_ids(user)
+    if not non_lead_teams:
+        return None
+    CaseSignal = apps.get_model("cases", "CaseSignal")
+    shared = CaseUserObjectPermission.objects.filter(
+        user_id=user.pk, expires_at__gt=timezone.now()
+    ).values("content_object_id")
+    hidden = (
+        CaseSignal.objects.filter(
+            signal_id=OuterRef("pk"),
+            case__confidential=True,
+            case__team_id__in=sorted(non_lead_teams),
+        )
+        .exclude(case__assignee_id=user.pk)
+        .exclude(case_id__in=shared)
+    )
+    return ~Exists(hidden) | Q(organisation_id__in=sorted(corporation_ids(user)))
 
 
 def signal_perspective(user, signal) -> str | None:

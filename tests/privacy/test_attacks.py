@@ -117,3 +117,53 @@ def test_attack_share_case_existing_shares_to_outsiders_end_by_migration(noord_c
     migration.end_shares_outside_wijkteams(apps, None)
     remaining = CaseUserObjectPermission.objects.filter(content_object=noord_case)
     assert set(remaining.values_list("user__username", flat=True)) == {"omar"}
+
+
+# --- 4. a confidential case leaks through its signals --------------------------------------
+
+
+@pytest.fixture
+def confidential(demo):
+    """A confidential case of Wijkteam Noord (assignee noor) and a second open signal of
+    the same household in the tray."""
+    noor = helpers.user("noor")
+    signal = helpers.signal(house_number=5)
+    case = case_services.accept_signal(noor, signal)
+    case_services.assign_case(noor, case, noor)
+    case_services.set_confidential(noor, case, True)
+    return {"case": case, "signal": signal}
+
+
+def test_attack_confidential_case_leaks_through_its_signals(confidential, client_for, api_for):
+    signal = confidential["signal"]
+    sara = client_for("sara")
+    assert sara.get(f"/casussen/{confidential['case'].pk}/").status_code == 404
+    assert sara.get(f"/signalen/{signal.pk}/").status_code == 404
+    assert api_for("sara").get(f"/api/v1/signals/{signal.pk}/").status_code == 404
+    listed = sara.get("/signalen/", {"q": "1012 AB"}).content.decode()
+    assert signal.reference not in listed
+    api_list = api_for("sara").get("/api/v1/signals/").json()
+    assert signal.reference not in str(api_list)
+
+
+def test_confidential_signals_stay_visible_to_who_sees_the_case(confidential, client_for, api_for):
+    signal = confidential["signal"]
+    for username in ("noor", "anna"):  # assignee/triage lead; the filer's own filing
+        assert client_for(username).get(f"/signalen/{signal.pk}/").status_code == 200
+    noor = helpers.user("noor")
+    case_services.share_case(
+        noor, confidential["case"], helpers.user("sara"), "Vervanging", timezone.localdate()
+    )
+    assert client_for("sara").get(f"/signalen/{signal.pk}/").status_code == 200
+
+
+def test_attack_confidential_signals_not_counted_in_the_members_tray(confidential, demo):
+    from cases import selectors as case_selectors
+    from privacy import policy
+
+    team = demo["organisations"]["Wijkteam Noord"]
+    received = helpers.signal(house_number=6)
+    sara, noor = helpers.user("sara"), helpers.user("noor")
+    assert set(policy.team_signals(sara, team.pk)) == {received}
+    assert confidential["signal"] in set(policy.team_signals(noor, team.pk))
+    assert case_selectors.tray_counts(sara, team.pk)["total"] == 1
