@@ -24,7 +24,7 @@ from partners.choices import OrganisationKind, Role, SignalKind
 from partners.models import Organisation
 from partners.selectors import memberships_of
 from privacy import access_log, policy
-from privacy.models import AccessAction, CaseUserObjectPermission
+from privacy.models import AccessAction, CaseUserObjectPermission, Purpose
 from signals.models import SignalStatus, Urgency
 
 from . import workflow
@@ -187,6 +187,19 @@ def signal_for_triage(user, signal_id):
     if not policy.can_triage_signal(user, signal):
         raise PermissionDenied(str(NOT_TRIAGE_LEAD))
     return signal
+
+
+def record_triage_read(user, signal) -> None:
+    """The access-log row for showing a signal on the triage page."""
+    access_log.record(
+        user,
+        AccessAction.READ,
+        "signal",
+        signal.pk,
+        household_key=signal.household_key,
+        organisation_id=signal.team_id,
+        purpose=Purpose.TRIAGE,
+    )
 
 
 def tray_signals_by_ids(user, team_id: int, ids) -> list:
