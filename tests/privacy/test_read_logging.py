@@ -28,6 +28,10 @@ def _triage(w):
     return f"/casussen/werkbak/{w['received'].pk}/"
 
 
+def _signal(w):
+    return f"/signalen/{w['received'].pk}/"
+
+
 PAST = (timezone.localdate() - timedelta(days=3)).isoformat()
 
 # (name, user, method, path, data, what the row is about: "case" or "received")
@@ -47,7 +51,7 @@ VIEWS = [
         "case: bad assignee",
         "noor",
         "POST",
-        lambda w: _case(w) + "toewijzen/",
+        lambda w: f"{_case(w)}toewijzen/",
         {"assignee": "0"},
         "case",
     ),
@@ -80,7 +84,7 @@ VIEWS = [
         "signal page (filer)",
         "anna",
         "GET",
-        lambda w: f"/signalen/{w['received'].pk}/",
+        _signal,
         None,
         "received",
     ),
@@ -88,7 +92,7 @@ VIEWS = [
         "signal page (team)",
         "sara",
         "GET",
-        lambda w: f"/signalen/{w['received'].pk}/",
+        _signal,
         None,
         "received",
     ),
@@ -100,7 +104,7 @@ VIEWS = [
         "API signal",
         "anna",
         "API",
-        lambda w: f"/api/v1/signals/{w['received'].pk}/",
+        lambda w: "/api/v1" + _signal(w).replace("signalen", "signals"),
         None,
         "received",
     ),
