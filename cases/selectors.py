@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy
 
 from partners.choices import OrganisationKind, Role, SignalKind
 from partners.models import Organisation
-from partners.selectors import memberships_of
 from privacy import access_log, policy
 from privacy.models import AccessAction, CaseUserObjectPermission, Purpose
 from signals.models import SignalStatus, Urgency
@@ -40,7 +39,7 @@ OPEN = "open"
 def user_teams(user) -> list[Organisation]:
     """The wijkteams the user works in, in a stable order."""
     seen = {}
-    for membership in memberships_of(user):
+    for membership in policy.memberships(user):
         if membership.role in (Role.TEAM_MEMBER, Role.TRIAGE_LEAD):
             seen.setdefault(membership.organisation_id, membership.organisation)
     return list(seen.values())

@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
-from partners.choices import TEAM_ROLES, OrganisationKind, Role
+from partners.choices import PERSONAL_DATA_ROLES, TEAM_ROLES, OrganisationKind, Role
 from partners.selectors import memberships_of
 
 from .grants import permission_id
@@ -28,9 +28,24 @@ CHANGE_CASE = "cases.change_case"
 # --- who the user is ---------------------------------------------------------------
 
 
+def is_administrator(user) -> bool:
+    return bool(getattr(user, "is_staff", False) or getattr(user, "is_superuser", False))
+
+
+def memberships(user) -> list:
+    """The memberships the policy counts. An administrator (staff or superuser) manages
+    the portal and never reaches personal data, whatever memberships it holds: its
+    personal-data roles (PERSONAL_DATA_ROLES) count for nothing. Every question below,
+    and every page that lists a user's teams, starts here."""
+    held = memberships_of(user)
+    if is_administrator(user):
+        return [m for m in held if m.role not in PERSONAL_DATA_ROLES]
+    return held
+
+
 def organisation_ids(user, *roles: str) -> set[int]:
     """Organisations where the user holds one of `roles` (any role when none given)."""
-    return {m.organisation_id for m in memberships_of(user) if not roles or m.role in roles}
+    return {m.organisation_id for m in memberships(user) if not roles or m.role in roles}
 
 
 def organisation_group_ids(user) -> list[int]:
@@ -38,7 +53,7 @@ def organisation_group_ids(user) -> list[int]:
     truth (`partners.services.sync_user_groups` keeps the auth groups equal to them);
     taken from the cached memberships, the ids go into SQL as literals, which lets the
     planner estimate the grants and pick a hash semi-join for long lists."""
-    return sorted({m.organisation.group_id for m in memberships_of(user)})
+    return sorted({m.organisation.group_id for m in memberships(user)})
 
 
 def has_role(user, *roles: str) -> bool:
@@ -60,23 +75,20 @@ def corporation_ids(user) -> set[int]:
 def coordinator_municipality_ids(user) -> set[int]:
     return {
         m.organisation.municipality_id
-        for m in memberships_of(user)
+        for m in memberships(user)
         if m.role == Role.COORDINATOR and m.organisation.kind == OrganisationKind.MUNICIPALITY
     }
 
 
 def privacy_officer_municipality_ids(user) -> set[int]:
     return {
-        m.organisation.municipality_id
-        for m in memberships_of(user)
-        if m.role == Role.PRIVACY_OFFICER
+        m.organisation.municipality_id for m in memberships(user) if m.role == Role.PRIVACY_OFFICER
     }
 
 
 def acting_membership(user, organisation_id: int | None = None):
     """The membership a user acts through: for that organisation when given, else the first."""
-    memberships = memberships_of(user)
-    for membership in memberships:
+    for membership in memberships(user):
         if organisation_id is None or membership.organisation_id == organisation_id:
             return membership
     return None
@@ -252,9 +264,14 @@ def visible_access_log(user) -> QuerySet:
     municipalities = privacy_officer_municipality_ids(user)
     if not municipalities:
         return AccessLog.objects.none()
+    from .models import Purpose
+
+    # Administration rows (memberships, roles, groups, two-factor devices) concern no
+    # household: every privacy officer sees them, they watch over who may see what.
     return AccessLog.objects.annotate(household_pc4=Left("household_key", 4)).filter(
         Q(organisation__municipality_id__in=municipalities)
         | Q(household_pc4__in=municipality_pc4s(user))
+        | Q(purpose=Purpose.ADMINISTRATION)
     )
 
 
@@ -340,7 +357,7 @@ def own_reminders(user) -> QuerySet:
 def team_municipality_ids(user) -> set[int]:
     return {
         m.organisation.municipality_id
-        for m in memberships_of(user)
+        for m in memberships(user)
         if m.role in (Role.TEAM_MEMBER, Role.TRIAGE_LEAD) and m.organisation.municipality_id
     }
 
@@ -466,7 +483,7 @@ def can_list_signals(user) -> bool:
 
 def filing_organisations(user) -> list:
     """The corporations the user may file and import signals for."""
-    return [m.organisation for m in memberships_of(user) if m.role == Role.CORPORATION_STAFF]
+    return [m.organisation for m in memberships(user) if m.role == Role.CORPORATION_STAFF]
 
 
 def visible_signal_imports(user) -> QuerySet:
@@ -496,7 +513,7 @@ def share_recipient_municipality_ids(user) -> set[int]:
     officers or administrators (these have no team role, see `memberships_of`)."""
     return {
         m.organisation.municipality_id
-        for m in memberships_of(user)
+        for m in memberships(user)
         if m.role in TEAM_ROLES
         and m.organisation.kind == OrganisationKind.WIJKTEAM
         and m.organisation.is_active

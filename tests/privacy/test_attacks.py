@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cases import services as case_services
 from privacy import access_log
-from privacy.models import AccessAction, CaseUserObjectPermission
+from privacy.models import AccessAction, AccessLog, CaseUserObjectPermission
 
 from . import helpers
 
@@ -167,3 +167,87 @@ def test_attack_confidential_signals_not_counted_in_the_members_tray(confidentia
     assert set(policy.team_signals(sara, team.pk)) == {received}
     assert confidential["signal"] in set(policy.team_signals(noor, team.pk))
     assert case_selectors.tray_counts(sara, team.pk)["total"] == 1
+
+
+# --- 5. the administrator gives itself access ----------------------------------------------
+
+
+def test_attack_admin_membership_as_triage_lead_reaches_no_personal_data(demo, client_for, api_for):
+    from partners.models import Membership
+
+    signal = helpers.signal(house_number=5)
+    case = case_services.accept_signal(helpers.user("noor"), signal)
+    noord = demo["organisations"]["Wijkteam Noord"]
+    # Even a membership written past every form (shell, fixture) counts for nothing.
+    Membership.objects.create(user=helpers.user("admin"), organisation=noord, role="triage_lead")
+    admin = client_for("admin")
+    assert admin.get(f"/signalen/{signal.pk}/").status_code == 404
+    assert admin.get(f"/casussen/{case.pk}/").status_code == 404
+    assert admin.get("/casussen/werkbak/").status_code == 403
+    assert api_for("admin").get(f"/api/v1/signals/{signal.pk}/").status_code in (403, 404)
+    assert api_for("admin").get(f"/api/v1/cases/{case.pk}/").status_code in (403, 404)
+
+
+@pytest.mark.parametrize("target", ["admin", "other_staff"])
+def test_attack_admin_gives_a_personal_data_role_in_the_admin_form(demo, client_for, target):
+    from django.contrib.auth import get_user_model
+
+    from partners.models import Membership
+
+    if target == "other_staff":
+        get_user_model().objects.create_user("beheer2", is_staff=True)
+        target = "beheer2"
+    person = get_user_model().objects.get(username=target)
+    noord = demo["organisations"]["Wijkteam Noord"]
+    response = client_for("admin").post(
+        "/beheer/partners/membership/add/",
+        {"user": person.pk, "organisation": noord.pk, "role": "triage_lead"},
+    )
+    assert response.status_code == 200
+    assert "Een beheerder krijgt geen rol met toegang tot persoonsgegevens" in (
+        response.content.decode()
+    )
+    assert not Membership.objects.filter(user=person).exists()
+
+
+def test_attack_admin_membership_grant_is_recorded_for_the_privacy_officer(demo, client_for):
+    from django.contrib.auth import get_user_model
+
+    from privacy import policy
+    from privacy.models import Purpose
+
+    newcomer = get_user_model().objects.create_user("kees")
+    noord = demo["organisations"]["Wijkteam Noord"]
+    response = client_for("admin").post(
+        "/beheer/partners/membership/add/",
+        {"user": newcomer.pk, "organisation": noord.pk, "role": "triage_lead"},
+    )
+    assert response.status_code == 302
+    rows = policy.visible_access_log(helpers.user("pim")).filter(
+        purpose=Purpose.ADMINISTRATION, username="admin"
+    )
+    assert {row.object_type for row in rows} >= {"membership", "user_groups"}
+    page = client_for("pim").get("/privacy/inzagelog/", {"username": "admin"})
+    assert any(row.object_type == "membership" for row in page.context["page"])
+
+
+def test_attack_admin_creates_or_reads_two_factor_secrets_of_others(demo, client_for):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from privacy.models import Purpose
+
+    device = TOTPDevice.objects.create(user=helpers.user("sara"), name="telefoon")
+    admin = client_for("admin")
+    assert admin.get("/beheer/otp_totp/totpdevice/add/").status_code == 403
+    page = admin.get(f"/beheer/otp_totp/totpdevice/{device.pk}/change/")
+    assert page.status_code == 200
+    assert device.key not in page.content.decode()
+    assert admin.get(f"/beheer/otp_totp/totpdevice/{device.pk}/config/").status_code in (
+        403,
+        404,
+        302,
+    )
+    response = admin.post(f"/beheer/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302 and not TOTPDevice.objects.filter(pk=device.pk).exists()
+    logged = AccessLog.objects.filter(purpose=Purpose.ADMINISTRATION, object_type="otp_device")
+    assert set(logged.values_list("action", flat=True)) == {"create", "delete"}
