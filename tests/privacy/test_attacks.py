@@ -251,3 +251,47 @@ def test_attack_admin_creates_or_reads_two_factor_secrets_of_others(demo, client
     assert response.status_code == 302 and not TOTPDevice.objects.filter(pk=device.pk).exists()
     logged = AccessLog.objects.filter(purpose=Purpose.ADMINISTRATION, object_type="otp_device")
     assert set(logged.values_list("action", flat=True)) == {"create", "delete"}
+
+
+# --- 7. erasure leaves free text behind ----------------------------------------------------
+
+RESIDENT = "mevrouw Jansen, BSN 123456782"
+
+
+def test_attack_erasure_leaves_reroute_share_and_erasure_reasons_behind(demo, client_for):
+    from django.db import connection
+
+    from privacy.models import AccessLogReason
+
+    noor = helpers.user("noor")
+    rerouted = helpers.signal(house_number=5)
+    zuid = demo["organisations"]["Wijkteam Zuid"]
+    case_services.reroute_signal(noor, rerouted, zuid, f"Woont bij {RESIDENT}")
+    case = case_services.accept_signal(noor, helpers.signal(house_number=5))
+    case_services.share_case(
+        noor, case, helpers.user("omar"), f"Overleg over {RESIDENT}", timezone.localdate()
+    )
+    pim = client_for("pim")
+    before = csv_rows(pim.get("/privacy/inzagelog/export.csv", ADDRESS))
+    assert any(RESIDENT in cell for row in before for cell in row)
+    erase = {**ADDRESS, "reason": f"Verzoek van {RESIDENT}", "confirm": "1"}
+    assert pim.post("/privacy/huishouden/wissen/", erase).status_code == 302
+
+    for response in (
+        pim.get("/privacy/inzagelog/export.csv", ADDRESS),
+        pim.get("/privacy/inzagelog/export.csv"),
+        pim.get("/privacy/inzagelog/", ADDRESS),
+        pim.get("/privacy/inzagelog/rapport/", ADDRESS),
+        pim.get("/privacy/huishouden/", ADDRESS),
+        pim.get("/api/v1/access-log/", ADDRESS),
+    ):
+        assert "Jansen" not in response.content.decode(), response.request["PATH_INFO"]
+    assert not AccessLogReason.objects.filter(text__contains="Jansen").exists()
+    assert not CaseUserObjectPermission.objects.filter(reason__contains="Jansen").exists()
+    # Nothing in the append-only table itself can hold the text.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM privacy_accesslog")
+        assert "Jansen" not in str(cursor.fetchall())
+    from privacy.chain import verify
+
+    assert verify().ok
