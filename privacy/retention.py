@@ -195,13 +195,15 @@ def remove_old_access_log(now: datetime) -> int:
                 .values_list("id", "hash")
                 .first()
             )
-            deleted = delete_access_log_through(through)
-            removed += deleted
+            # The checkpoint first: on SQLite the trigger lets a DELETE through only for
+            # rows a checkpoint already covers (privacy migration 0007).
             checkpoint = checkpoint or AccessLogCheckpoint(cut_before=cut)
             checkpoint.removed_through_id = anchor_id
             checkpoint.anchor_hash = anchor_hash
-            checkpoint.removed_count = removed
             checkpoint.save()
+            removed += delete_access_log_through(through)
+            checkpoint.removed_count = removed
+            checkpoint.save(update_fields=["removed_count"])
     if removed:
         remove_unreferenced_reasons()
     return removed
@@ -228,7 +230,8 @@ def remove_unreferenced_reasons() -> int:
 
 def delete_access_log_through(last_id: int) -> int:
     """DELETE in the caller's transaction; the append-only trigger lets it through only
-    after SET LOCAL wijkportaal.access_log_retention = 'on' (PostgreSQL)."""
+    after SET LOCAL wijkportaal.access_log_retention = 'on' (PostgreSQL), or for rows a
+    retention checkpoint covers (SQLite)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL wijkportaal.access_log_retention = 'on'")
