@@ -295,3 +295,19 @@ def test_attack_erasure_leaves_reroute_share_and_erasure_reasons_behind(demo, cl
     from privacy.chain import verify
 
     assert verify().ok
+
+
+def test_log_retention_removes_the_reasons_of_the_rows_it_removes(demo, settings, monkeypatch):
+    from privacy import chain, retention
+    from privacy.models import AccessLogReason
+
+    noor = helpers.user("noor")
+    now = timezone.now()
+    long_ago = now - timedelta(days=settings.RETENTION_ACCESS_LOG_DAYS + 5)
+    monkeypatch.setattr(chain.timezone, "now", lambda: long_ago)
+    access_log.record(noor, AccessAction.UPDATE, "signal", "1", reason="Oud: Jansen")
+    monkeypatch.undo()
+    kept = access_log.record(noor, AccessAction.UPDATE, "signal", "2", reason="Nieuw")
+    assert retention.remove_old_access_log(now) >= 1
+    assert not AccessLogReason.objects.filter(text="Oud: Jansen").exists()
+    assert AccessLog.objects.get(pk=kept.pk).reason == "Nieuw"
