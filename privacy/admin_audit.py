@@ -1,6 +1,7 @@
 """Changes to who may do what are recorded in the access log, where the privacy officer
 sees them (purpose "Beheer"): every membership and role, every change of a user's
-groups or administrator flags, and every two-factor device created, changed or removed,
+groups or administrator flags, of a group's permissions, and every two-factor device
+created, changed or removed,
 whichever way it is made (admin, service, shell). The acting user comes from the request
 being served (`privacy.context`); outside a request it is empty (migrations, commands).
 
@@ -8,6 +9,7 @@ Snapshots taken when an instance is loaded (`post_init`) tell a real change from
 routine saves django-otp makes on every sign-in (drift, throttling counters)."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -132,6 +134,20 @@ def groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
         _log(AccessAction.UPDATE, "user_groups", user.pk, text.strip())
 
 
+def group_permissions_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """A group's global permissions (the policy ignores global permissions, but a change
+    to who-may-what is still shown to the privacy officer)."""
+    if action not in ("post_add", "post_remove", "post_clear") or reverse:
+        return
+    codenames = sorted(model.objects.filter(pk__in=pk_set or ()).values_list("codename", flat=True))
+    text = _("Rechten van groep %(group)s: %(action)s %(permissions)s") % {
+        "group": instance.name,
+        "action": {"post_add": "+", "post_remove": "-"}.get(action, _("alle weg")),
+        "permissions": ", ".join(codenames),
+    }
+    _log(AccessAction.UPDATE, "group_permissions", instance.pk, text.strip())
+
+
 def connect() -> None:
     User = get_user_model()
     for model in WATCHED:
@@ -141,3 +157,8 @@ def connect() -> None:
     post_init.connect(user_flags_loaded, sender=User, dispatch_uid="audit-init-user")
     post_save.connect(user_saved, sender=User, dispatch_uid="audit-save-user")
     m2m_changed.connect(groups_changed, sender=User.groups.through, dispatch_uid="audit-groups")
+    m2m_changed.connect(
+        group_permissions_changed,
+        sender=Group.permissions.through,
+        dispatch_uid="audit-group-permissions",
+    )

@@ -311,3 +311,23 @@ def test_log_retention_removes_the_reasons_of_the_rows_it_removes(demo, settings
     assert retention.remove_old_access_log(now) >= 1
     assert not AccessLogReason.objects.filter(text="Oud: Jansen").exists()
     assert AccessLog.objects.get(pk=kept.pk).reason == "Nieuw"
+
+
+def test_attack_admin_group_and_flag_changes_are_recorded(demo):
+    from django.contrib.auth.models import Group, Permission
+
+    from privacy.models import Purpose
+
+    sara = helpers.user("sara")
+    group = Group.objects.create(name="Extra")
+    sara.groups.add(group)
+    group.permissions.add(Permission.objects.get(codename="view_signal"))
+    sara.is_staff = True
+    sara.save()
+    rows = AccessLog.objects.filter(purpose=Purpose.ADMINISTRATION).select_related("reason_entry")
+    texts = {}
+    for row in rows:
+        texts.setdefault(row.object_type, []).append(row.reason)
+    assert any("sara toegevoegd aan Extra" in text for text in texts["user_groups"])
+    assert any("view_signal" in text for text in texts["group_permissions"])
+    assert any("sara: staf ja" in text for text in texts["user_roles"])
