@@ -331,3 +331,14 @@ def test_attack_admin_group_and_flag_changes_are_recorded(demo):
     assert any("sara toegevoegd aan Extra" in text for text in texts["user_groups"])
     assert any("view_signal" in text for text in texts["group_permissions"])
     assert any("sara: staf ja" in text for text in texts["user_roles"])
+
+
+def test_attack_admin_gives_itself_a_role_through_the_service(demo):
+    from partners.services import add_membership
+
+    noord = demo["organisations"]["Wijkteam Noord"]
+    with pytest.raises(ValidationError) as refused:
+        add_membership(helpers.user("admin"), noord, "triage_lead")
+    assert "Een beheerder krijgt geen rol" in str(refused.value)
+    # A coordinator role reaches no personal data and stays possible.
+    add_membership(helpers.user("admin"), demo["organisations"]["Gemeente Demostad"], "coordinator")
