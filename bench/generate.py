@@ -901,7 +901,7 @@ def _log_row(world: World, at, user_id, action, object_type, object_id, key, pur
         "object_ids": [],
         "household_key": key,
         "purpose": purpose,
-        "reason": "",
+        "reason_entry_id": None,
         "request_id": "",
     }
 

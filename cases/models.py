@@ -63,6 +63,13 @@ class Case(models.Model):
             models.Index(fields=["team", "state", "-opened_at"], name="case_team_state"),
             models.Index(fields=["assignee", "state"], name="case_assignee_state"),
             models.Index(fields=["household_key"], name="case_household"),
+            # The few confidential cases per team: `privacy.policy.visible_signals`
+            # hides their signals with one NOT EXISTS that starts here.
+            models.Index(
+                fields=["team"],
+                condition=models.Q(confidential=True),
+                name="case_confidential_team",
+            ),
             models.Index(fields=["state", "follow_up_date"], name="case_follow_up"),
         ]
 

@@ -22,9 +22,8 @@ from django.utils.translation import gettext_lazy
 
 from partners.choices import OrganisationKind, Role, SignalKind
 from partners.models import Organisation
-from partners.selectors import memberships_of
 from privacy import access_log, policy
-from privacy.models import AccessAction, CaseUserObjectPermission
+from privacy.models import AccessAction, CaseUserObjectPermission, Purpose
 from signals.models import SignalStatus, Urgency
 
 from . import workflow
@@ -40,7 +39,7 @@ OPEN = "open"
 def user_teams(user) -> list[Organisation]:
     """The wijkteams the user works in, in a stable order."""
     seen = {}
-    for membership in memberships_of(user):
+    for membership in policy.memberships(user):
         if membership.role in (Role.TEAM_MEMBER, Role.TRIAGE_LEAD):
             seen.setdefault(membership.organisation_id, membership.organisation)
     return list(seen.values())
@@ -187,6 +186,19 @@ def signal_for_triage(user, signal_id):
     if not policy.can_triage_signal(user, signal):
         raise PermissionDenied(str(NOT_TRIAGE_LEAD))
     return signal
+
+
+def record_triage_read(user, signal) -> None:
+    """The access-log row for showing a signal on the triage page."""
+    access_log.record(
+        user,
+        AccessAction.READ,
+        "signal",
+        signal.pk,
+        household_key=signal.household_key,
+        organisation_id=signal.team_id,
+        purpose=Purpose.TRIAGE,
+    )
 
 
 def tray_signals_by_ids(user, team_id: int, ids) -> list:

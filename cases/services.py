@@ -18,7 +18,12 @@ from django.utils.translation import gettext as _
 from partners.choices import OrganisationKind
 from partners.models import Organisation
 from privacy import access_log, policy
-from privacy.grants import grant_case_access, move_signal_team_access, permission_id
+from privacy.grants import (
+    end_case_share,
+    grant_case_access,
+    grant_case_share,
+    move_signal_team_access,
+)
 from privacy.models import AccessAction, CaseUserObjectPermission, Purpose
 from signals.models import DeclineReason, Signal, SignalStatus
 from signals.services import next_references
@@ -390,8 +395,15 @@ def share_case(user, case, with_user, reason: str, until: date) -> CaseUserObjec
     _require_manager(user, case)
     reason = _clean_text(reason, "reason", REASON_MAX, _("Geef een reden voor het delen."))
     errors = {}
-    if with_user is None or not with_user.is_active or with_user.is_superuser:
+    if with_user is None or not with_user.is_active:
         errors["with_user"] = [_("Kies een actieve gebruiker.")]
+    elif not policy.can_receive_share(case, with_user):
+        errors["with_user"] = [
+            _(
+                "Een casus kan alleen gedeeld worden met een medewerker of triagist van "
+                "een wijkteam in dezelfde gemeente."
+            )
+        ]
     elif with_user.pk == user.pk:
         errors["with_user"] = [_("U kunt een casus niet met uzelf delen.")]
     if until is None or until < timezone.localdate():
@@ -404,16 +416,13 @@ def share_case(user, case, with_user, reason: str, until: date) -> CaseUserObjec
         raise ValidationError(errors)
     with transaction.atomic():
         case = _lock_case(case)
-        share, _created = CaseUserObjectPermission.objects.update_or_create(
-            user=with_user,
-            permission_id=permission_id("cases", "view_case"),
-            content_object=case,
-            defaults={
-                "reason": reason,
-                "expires_at": share_end(until),
-                "granted_by": user,
-                "granted_at": timezone.now(),
-            },
+        share = grant_case_share(
+            case,
+            with_user,
+            reason=reason,
+            expires_at=share_end(until),
+            granted_by=user,
+            now=timezone.now(),
         )
         _event(
             case,
@@ -445,10 +454,7 @@ def end_share(user, case, with_user) -> None:
     _require_manager(user, case)
     with transaction.atomic():
         case = _lock_case(case)
-        deleted, _rows = CaseUserObjectPermission.objects.filter(
-            user=with_user, content_object=case
-        ).delete()
-        if not deleted:
+        if not end_case_share(case, with_user):
             raise ValidationError({"with_user": [_("Deze casus is niet met hem of haar gedeeld.")]})
         _event(case, user, CaseEventKind.SHARE_ENDED, with_user=with_user.get_username())
         access_log.record(

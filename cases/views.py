@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from partners.forms import add_service_errors
 from privacy import access_log, policy
-from privacy.models import AccessAction, Purpose
+from privacy.models import Purpose
 from signals.models import SignalKind, SignalStatus, Urgency
 
 from . import selectors, services
@@ -116,6 +116,9 @@ def bulk(request):
 
 
 def _render_triage(request, signal, *, decline_form=None, reroute_form=None, status=200):
+    """The triage page, first shown or shown again after a form error: every rendering
+    shows the address and description, so every rendering writes its read row."""
+    selectors.record_triage_read(request.user, signal)
     context = {
         "signal": signal,
         "awaiting": signal.status == SignalStatus.RECEIVED,
@@ -129,15 +132,6 @@ def _render_triage(request, signal, *, decline_form=None, reroute_form=None, sta
 @login_required
 def triage(request, signal_id):
     signal = selectors.signal_for_triage(request.user, signal_id)
-    access_log.record(
-        request.user,
-        AccessAction.READ,
-        "signal",
-        signal.pk,
-        household_key=signal.household_key,
-        organisation_id=signal.team_id,
-        purpose=Purpose.TRIAGE,
-    )
     return _render_triage(request, signal)
 
 
@@ -260,7 +254,10 @@ def my_cases(request):
 
 
 def _render_case(request, case, status=200, **bound):
+    """The case page, first shown or shown again after a form error (an empty note still
+    re-shows the address and signals): every rendering writes its read row."""
     user = request.user
+    selectors.record_case_read(user, case)
     moves = selectors.allowed_moves(user, case)
     is_manager = policy.can_manage_case(user, case)
     forms = {
@@ -296,7 +293,6 @@ def _render_case(request, case, status=200, **bound):
 @login_required
 def case_detail(request, case_id):
     case = selectors.case_detail(request.user, case_id)
-    selectors.record_case_read(request.user, case)
     return _render_case(request, case)
 
 

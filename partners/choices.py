@@ -28,6 +28,14 @@ ROLES_BY_KIND = {
     OrganisationKind.OTHER: {Role.CORPORATION_STAFF},
 }
 TEAM_ROLES = {Role.TEAM_MEMBER, Role.TRIAGE_LEAD}
+# Roles that reach personal data (residents' signals and cases, or the access log about
+# them). An administrator (staff or superuser) never holds one (`privacy.policy`).
+PERSONAL_DATA_ROLES = {
+    Role.CORPORATION_STAFF,
+    Role.TEAM_MEMBER,
+    Role.TRIAGE_LEAD,
+    Role.PRIVACY_OFFICER,
+}
 
 
 class SignalKind(models.TextChoices):

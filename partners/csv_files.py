@@ -70,14 +70,27 @@ def read_table(
 
 # --- writing ---------------------------------------------------------------------------
 
+# A text cell starting with one of these is a formula (or becomes one) in Excel and
+# LibreOffice: `=HYPERLINK(...)` in a reason would run on the privacy officer's machine.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """OWASP CSV-injection rule: a text cell that starts like a formula gets a leading
+    `'`, so the spreadsheet shows it as text. Numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
 
 def excel_csv(header, rows) -> str:
-    """A CSV that opens in Dutch Excel: `;` separated, UTF-8 with BOM, CRLF lines."""
+    """A CSV that opens in Dutch Excel: `;` separated, UTF-8 with BOM, CRLF lines. Every
+    export goes through here, so every cell is neutralised here (`safe_cell`)."""
     out = io.StringIO()
     out.write(BOM)
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([str(column) for column in header])
-    writer.writerows(rows)
+    writer.writerow([safe_cell(str(column)) for column in header])
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
     return out.getvalue()
 
 

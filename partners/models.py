@@ -172,6 +172,22 @@ class Team(Organisation):
         super().save(*args, **kwargs)
 
 
+def check_personal_role(user, role: str) -> None:
+    """An administrator (staff or superuser) gets no role that reaches personal data: not
+    from itself, not from another administrator (admin form, inline and service alike)."""
+    from .choices import PERSONAL_DATA_ROLES
+
+    if user is not None and (user.is_staff or user.is_superuser) and role in PERSONAL_DATA_ROLES:
+        raise ValidationError(
+            {
+                "role": _(
+                    "Een beheerder krijgt geen rol met toegang tot persoonsgegevens; "
+                    "gebruik een apart account zonder beheerrechten."
+                )
+            }
+        )
+
+
 class Membership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -203,6 +219,7 @@ class Membership(models.Model):
 
         if self.organisation_id and self.role not in ROLES_BY_KIND[self.organisation.kind]:
             raise ValidationError({"role": _("Deze rol past niet bij het soort organisatie.")})
+        check_personal_role(self.user if self.user_id else None, self.role)
 
 
 class Complex(models.Model):

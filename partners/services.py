@@ -23,6 +23,7 @@ from .models import (
     Municipality,
     Organisation,
     PostcodeArea,
+    check_personal_role,
 )
 from .postcodes import (
     expand_pc4_ranges,
@@ -158,6 +159,7 @@ def sync_user_groups(user) -> None:
 
 @transaction.atomic
 def add_membership(user, organisation: Organisation, role: str) -> Membership:
+    check_personal_role(user, role)
     membership, _created = Membership.objects.update_or_create(
         user=user, organisation=organisation, defaults={"role": role}
     )

@@ -6,7 +6,7 @@ before it (see `privacy.chain`)."""
 
 from . import chain
 from .context import request_id
-from .models import AccessAction, AccessLog, Purpose
+from .models import AccessAction, AccessLog, AccessLogReason, Purpose
 from .policy import acting_membership
 
 
@@ -37,10 +37,26 @@ def record(
         object_ids=[str(i) for i in (object_ids or [])],
         household_key=household_key,
         purpose=purpose,
-        reason=reason,
+        reason_entry=record_reason(reason, household_key),
         request_id=request_id.get(),
     )
     return chain.append(entry)
+
+
+def record_reason(text: str, household_key: str = "") -> AccessLogReason | None:
+    """Free text goes to an erasable row, never into the append-only log itself."""
+    if not text:
+        return None
+    return AccessLogReason.objects.create(household_key=household_key, text=str(text))
+
+
+def forget_household_reasons(household_key: str) -> int:
+    """Erasure: delete every reason about the household (its log rows keep pointing at
+    nothing and show "(gewist)")."""
+    if not household_key:
+        return 0
+    deleted, _rows = AccessLogReason.objects.filter(household_key=household_key).delete()
+    return deleted
 
 
 def record_list(user, object_type: str, objects, *, purpose: str = Purpose.WORK, export=False):

@@ -1,7 +1,31 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+SQLITE_TRIGGER_MIGRATION = ("privacy", "0007_access_log_append_only_sqlite")
+
+
+def _ensure_sqlite_triggers(sender, using, **kwargs):
+    """A later migration that rebuilds the access-log table on SQLite drops its triggers:
+    once the trigger migration is applied, put them back after every migrate."""
+    from django.db import connections
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from . import sqlite_triggers
+
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    if SQLITE_TRIGGER_MIGRATION in MigrationRecorder(connection).applied_migrations():
+        sqlite_triggers.ensure(connection)
 
 
 class PrivacyConfig(AppConfig):
     name = "privacy"
     verbose_name = _("Privacy")
+
+    def ready(self):
+        from . import admin_audit
+
+        admin_audit.connect()
+        post_migrate.connect(_ensure_sqlite_triggers, sender=self)

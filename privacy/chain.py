@@ -34,7 +34,7 @@ CONTENT_FIELDS = [
     "object_ids",
     "household_key",
     "purpose",
-    "reason",
+    "reason_entry_id",
     "request_id",
 ]
 VERIFY_CHUNK = 5000

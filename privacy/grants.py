@@ -8,7 +8,7 @@ from functools import cache
 from django.contrib.auth.models import Permission
 from django.db import connection
 
-from .models import CaseGroupObjectPermission, SignalGroupObjectPermission
+from .models import CaseGroupObjectPermission, CaseUserObjectPermission, SignalGroupObjectPermission
 
 
 @cache
@@ -61,6 +61,32 @@ def grant_case_access(case) -> None:
         ],
         ignore_conflicts=True,
     )
+
+
+def grant_case_share(case, with_user, *, reason: str, expires_at, granted_by, now):
+    """The one per-user grant: one named person may view one case until `expires_at`.
+    Who may receive it is the policy's decision (`policy.can_receive_share`); the caller
+    asks it first."""
+    share, _created = CaseUserObjectPermission.objects.update_or_create(
+        user=with_user,
+        permission_id=permission_id("cases", "view_case"),
+        content_object=case,
+        defaults={
+            "reason": reason,
+            "expires_at": expires_at,
+            "granted_by": granted_by,
+            "granted_at": now,
+        },
+    )
+    return share
+
+
+def end_case_share(case, with_user) -> int:
+    """End a personal share; the number of grants removed (0 when there was none)."""
+    deleted, _rows = CaseUserObjectPermission.objects.filter(
+        user=with_user, content_object=case
+    ).delete()
+    return deleted
 
 
 # --- signals: bulk grants for imports (issue 3) ------------------------------------------

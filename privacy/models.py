@@ -73,9 +73,30 @@ class AccessAction(models.TextChoices):
     ERASE = "erase", _("Wissen")
 
 
+class AccessLogReason(models.Model):
+    """The free text of an access-log row (a re-route, share or erasure reason, a privacy
+    officer's search). It can name a resident, so it does not live in the append-only
+    log: the row points here, and erasing the household deletes these rows
+    (`household_key`). The log row keeps the pointer, so the chain still verifies and
+    the officer sees that a reason was given and erased."""
+
+    household_key = models.CharField(_("huishoudsleutel"), max_length=20, blank=True)
+    text = models.TextField(_("reden"))
+    created_at = models.DateTimeField(_("tijdstip"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reden bij inzagelogregel")
+        verbose_name_plural = _("redenen bij inzagelogregels")
+        indexes = [models.Index(fields=["household_key"], name="accesslogreason_household")]
+
+    def __str__(self):
+        return f"{self.pk}"
+
+
 class AccessLog(models.Model):
-    """Append-only record of reads and writes of personal data. On PostgreSQL a trigger
-    (see the migration) refuses UPDATE and DELETE."""
+    """Append-only record of reads and writes of personal data. The database refuses
+    UPDATE and DELETE (triggers on PostgreSQL and SQLite, see the migrations). It holds
+    no free text: a reason lives in an erasable `AccessLogReason`."""
 
     at = models.DateTimeField(_("tijdstip"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
@@ -103,7 +124,16 @@ class AccessLog(models.Model):
     purpose = models.CharField(
         _("doel"), max_length=20, choices=Purpose.choices, default=Purpose.WORK
     )
-    reason = models.TextField(_("reden"), blank=True)
+    # No database constraint and no cascade: erasing the reason must not touch the log.
+    reason_entry = models.ForeignKey(
+        AccessLogReason,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("reden"),
+    )
     request_id = models.CharField(_("verzoek-id"), max_length=36, blank=True)
     # Tamper evidence: hash = sha256(prev_hash + canonical content), chained by id order.
     prev_hash = models.CharField(_("vorige hash"), max_length=64, blank=True, editable=False)
@@ -121,6 +151,17 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%d-%m-%Y %H:%M} {self.username} {self.action} {self.object_type}"
+
+    @property
+    def reason(self) -> str:
+        """The reason's text; "(gewist)" once erased. Select `reason_entry` with the row."""
+        if self.reason_entry_id is None:
+            return ""
+        try:
+            entry = self.reason_entry  # None when selected with the row and erased
+        except AccessLogReason.DoesNotExist:
+            entry = None
+        return entry.text if entry is not None else str(_("(gewist)"))
 
 
 def hash_token(key: str) -> str:

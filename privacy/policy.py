@@ -9,15 +9,21 @@ superuser sees no personal data through the UI or API.
 """
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
-from partners.choices import ComplexStatus, OrganisationKind, Role
+from partners.choices import (
+    PERSONAL_DATA_ROLES,
+    TEAM_ROLES,
+    ComplexStatus,
+    OrganisationKind,
+    Role,
+)
 from partners.selectors import memberships_of
 
 from .grants import permission_id
-from .models import SignalGroupObjectPermission
+from .models import CaseUserObjectPermission, SignalGroupObjectPermission
 
 VIEW_SIGNAL = "signals.view_signal"
 TRIAGE_SIGNAL = "signals.triage_signal"
@@ -28,9 +34,24 @@ CHANGE_CASE = "cases.change_case"
 # --- who the user is ---------------------------------------------------------------
 
 
+def is_administrator(user) -> bool:
+    return bool(getattr(user, "is_staff", False) or getattr(user, "is_superuser", False))
+
+
+def memberships(user) -> list:
+    """The memberships the policy counts. An administrator (staff or superuser) manages
+    the portal and never reaches personal data, whatever memberships it holds: its
+    personal-data roles (PERSONAL_DATA_ROLES) count for nothing. Every question below,
+    and every page that lists a user's teams, starts here."""
+    held = memberships_of(user)
+    if is_administrator(user):
+        return [m for m in held if m.role not in PERSONAL_DATA_ROLES]
+    return held
+
+
 def organisation_ids(user, *roles: str) -> set[int]:
     """Organisations where the user holds one of `roles` (any role when none given)."""
-    return {m.organisation_id for m in memberships_of(user) if not roles or m.role in roles}
+    return {m.organisation_id for m in memberships(user) if not roles or m.role in roles}
 
 
 def organisation_group_ids(user) -> list[int]:
@@ -38,7 +59,7 @@ def organisation_group_ids(user) -> list[int]:
     truth (`partners.services.sync_user_groups` keeps the auth groups equal to them);
     taken from the cached memberships, the ids go into SQL as literals, which lets the
     planner estimate the grants and pick a hash semi-join for long lists."""
-    return sorted({m.organisation.group_id for m in memberships_of(user)})
+    return sorted({m.organisation.group_id for m in memberships(user)})
 
 
 def has_role(user, *roles: str) -> bool:
@@ -60,23 +81,20 @@ def corporation_ids(user) -> set[int]:
 def coordinator_municipality_ids(user) -> set[int]:
     return {
         m.organisation.municipality_id
-        for m in memberships_of(user)
+        for m in memberships(user)
         if m.role == Role.COORDINATOR and m.organisation.kind == OrganisationKind.MUNICIPALITY
     }
 
 
 def privacy_officer_municipality_ids(user) -> set[int]:
     return {
-        m.organisation.municipality_id
-        for m in memberships_of(user)
-        if m.role == Role.PRIVACY_OFFICER
+        m.organisation.municipality_id for m in memberships(user) if m.role == Role.PRIVACY_OFFICER
     }
 
 
 def acting_membership(user, organisation_id: int | None = None):
     """The membership a user acts through: for that organisation when given, else the first."""
-    memberships = memberships_of(user)
-    for membership in memberships:
+    for membership in memberships(user):
         if organisation_id is None or membership.organisation_id == organisation_id:
             return membership
     return None
@@ -105,9 +123,38 @@ def visible_signals(user) -> QuerySet:
     Signal = apps.get_model("signals", "Signal")
     if not getattr(user, "is_authenticated", False):
         return Signal.objects.none()
-    return Signal.objects.filter(
+    signals = Signal.objects.filter(
         pk__in=_granted_to_groups(user, SignalGroupObjectPermission, "signals", "view_signal")
     )
+    hidden = _hidden_by_confidential_case(user)
+    return signals if hidden is None else signals.filter(hidden)
+
+
+def _hidden_by_confidential_case(user) -> Q | None:
+    """A confidential case's signals follow the case: a team member who is neither its
+    assignee, a triage lead of its team nor named in a current share does not see them
+    (in detail, lists, counts, tray or search). One NOT EXISTS over the few confidential
+    cases of the user's teams (partial index `case_confidential_team`), so the signal
+    semi-join stays index-only. None when it cannot hide anything: a user who is triage
+    lead in every team they work in sees all of those teams' cases. The filing
+    corporation keeps seeing its own signal's filer fields, which say nothing of a case."""
+    non_lead_teams = team_ids(user) - triage_team_ids(user)
+    if not non_lead_teams:
+        return None
+    CaseSignal = apps.get_model("cases", "CaseSignal")
+    shared = CaseUserObjectPermission.objects.filter(
+        user_id=user.pk, expires_at__gt=timezone.now()
+    ).values("content_object_id")
+    hidden = (
+        CaseSignal.objects.filter(
+            signal_id=OuterRef("pk"),
+            case__confidential=True,
+            case__team_id__in=sorted(non_lead_teams),
+        )
+        .exclude(case__assignee_id=user.pk)
+        .exclude(case_id__in=shared)
+    )
+    return ~Exists(hidden) | Q(organisation_id__in=sorted(corporation_ids(user)))
 
 
 def signal_perspective(user, signal) -> str | None:
@@ -223,9 +270,14 @@ def visible_access_log(user) -> QuerySet:
     municipalities = privacy_officer_municipality_ids(user)
     if not municipalities:
         return AccessLog.objects.none()
+    from .models import Purpose
+
+    # Administration rows (memberships, roles, groups, two-factor devices) concern no
+    # household: every privacy officer sees them, they watch over who may see what.
     return AccessLog.objects.annotate(household_pc4=Left("household_key", 4)).filter(
         Q(organisation__municipality_id__in=municipalities)
         | Q(household_pc4__in=municipality_pc4s(user))
+        | Q(purpose=Purpose.ADMINISTRATION)
     )
 
 
@@ -311,7 +363,7 @@ def own_reminders(user) -> QuerySet:
 def team_municipality_ids(user) -> set[int]:
     return {
         m.organisation.municipality_id
-        for m in memberships_of(user)
+        for m in memberships(user)
         if m.role in (Role.TEAM_MEMBER, Role.TRIAGE_LEAD) and m.organisation.municipality_id
     }
 
@@ -456,7 +508,7 @@ def can_list_signals(user) -> bool:
 
 def filing_organisations(user) -> list:
     """The corporations the user may file and import signals for."""
-    return [m.organisation for m in memberships_of(user) if m.role == Role.CORPORATION_STAFF]
+    return [m.organisation for m in memberships(user) if m.role == Role.CORPORATION_STAFF]
 
 
 def visible_signal_imports(user) -> QuerySet:
@@ -478,6 +530,29 @@ def can_reroute_signal(user, signal) -> bool:
 def can_manage_case(user, case) -> bool:
     """Assign, mark confidential and share: the triage leads of the case's team."""
     return can_triage_in_team(user, case.team_id)
+
+
+def share_recipient_municipality_ids(user) -> set[int]:
+    """Municipalities where the user is a member or triage lead of a wijkteam: a case may
+    be shared with them only there. Never corporation staff, coordinators, privacy
+    officers or administrators (these have no team role, see `memberships_of`)."""
+    return {
+        m.organisation.municipality_id
+        for m in memberships(user)
+        if m.role in TEAM_ROLES
+        and m.organisation.kind == OrganisationKind.WIJKTEAM
+        and m.organisation.is_active
+        and m.organisation.municipality_id
+    }
+
+
+def can_receive_share(case, with_user) -> bool:
+    """A case is shared only with a wijkteam member or triage lead of its municipality."""
+    return (
+        with_user is not None
+        and with_user.is_active
+        and case.team.municipality_id in share_recipient_municipality_ids(with_user)
+    )
 
 
 def team_signals(user, team_id: int) -> QuerySet:

@@ -26,7 +26,13 @@ from django.utils import timezone
 from cases.models import Case, CaseEvent, CaseState
 from signals.models import Signal, SignalStatus
 
-from .models import AccessLog, AccessLogCheckpoint, RetentionRun
+from .models import (
+    AccessLog,
+    AccessLogCheckpoint,
+    AccessLogReason,
+    CaseUserObjectPermission,
+    RetentionRun,
+)
 
 BATCH = 5000
 
@@ -72,6 +78,8 @@ def erase_cases(cases: QuerySet, now: datetime) -> tuple[int, int]:
         now,
     )
     CaseEvent.objects.filter(case_id__in=case_ids).exclude(text="").update(text="")
+    # A personal share carries a reason that may name the resident: it ends with the case.
+    CaseUserObjectPermission.objects.filter(content_object_id__in=case_ids).delete()
     case_count = Case.objects.filter(pk__in=case_ids).update(**erased_case_fields(now))
     return case_count, signal_count
 
@@ -187,19 +195,43 @@ def remove_old_access_log(now: datetime) -> int:
                 .values_list("id", "hash")
                 .first()
             )
-            deleted = delete_access_log_through(through)
-            removed += deleted
+            # The checkpoint first: on SQLite the trigger lets a DELETE through only for
+            # rows a checkpoint already covers (privacy migration 0007).
             checkpoint = checkpoint or AccessLogCheckpoint(cut_before=cut)
             checkpoint.removed_through_id = anchor_id
             checkpoint.anchor_hash = anchor_hash
-            checkpoint.removed_count = removed
             checkpoint.save()
+            removed += delete_access_log_through(through)
+            checkpoint.removed_count = removed
+            checkpoint.save(update_fields=["removed_count"])
+    if removed:
+        remove_unreferenced_reasons()
     return removed
+
+
+def remove_unreferenced_reasons() -> int:
+    """Reasons are written in the order of their log rows: once the oldest rows are gone,
+    every reason older than the oldest one still pointed at goes with them."""
+    oldest = (
+        AccessLog.objects.filter(reason_entry__isnull=False)
+        .order_by("id")
+        .values_list("reason_entry_id", flat=True)
+        .first()
+    )
+    first_kept_row = AccessLog.objects.order_by("id").values_list("at", flat=True).first()
+    stale = AccessLogReason.objects.all()
+    if oldest is not None:
+        stale = stale.filter(pk__lt=oldest)
+    elif first_kept_row is not None:
+        stale = stale.filter(created_at__lt=first_kept_row)
+    deleted, _rows = stale.delete()
+    return deleted
 
 
 def delete_access_log_through(last_id: int) -> int:
     """DELETE in the caller's transaction; the append-only trigger lets it through only
-    after SET LOCAL wijkportaal.access_log_retention = 'on' (PostgreSQL)."""
+    after SET LOCAL wijkportaal.access_log_retention = 'on' (PostgreSQL), or for rows a
+    retention checkpoint covers (SQLite)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL wijkportaal.access_log_retention = 'on'")

@@ -28,7 +28,7 @@ def access_log_inquiry(user, filters: dict) -> QuerySet:
         rows = rows.filter(at__gte=start_of(filters["date_from"]))
     if filters.get("date_to"):
         rows = rows.filter(at__lt=start_of(filters["date_to"] + timedelta(days=1)))
-    return rows.order_by("-at", "-id")
+    return rows.select_related("reason_entry").order_by("-at", "-id")
 
 
 def start_of(day) -> datetime:
@@ -59,7 +59,9 @@ def subject_report(user, household_key: str) -> dict:
         .order_by("at", "id")
     )
     access = list(
-        policy.household_access_log(user, household_key).order_by("at", "id")[:REPORT_MAX_ROWS]
+        policy.household_access_log(user, household_key)
+        .select_related("reason_entry")
+        .order_by("at", "id")[:REPORT_MAX_ROWS]
     )
     return {
         "household_key": household_key,

@@ -66,7 +66,9 @@ def log_inquiry(user, action: str, object_type: str, *, object_ids=(), household
 def erase_household(user, household_key: str, reason: str) -> Counts:
     """Erase a household's personal data on a justified request, in one transaction: its
     signals and cases in the officer's municipality are stripped to the anonymous record,
-    each case's history gets an 'erased' event, and the access log gets an erase row."""
+    each case's history gets an 'erased' event, the access log gets an erase row, and
+    every reason about the household (in the log, the erasure's own included) is
+    deleted."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Geef de reden van het wissen op.")]})
@@ -89,6 +91,9 @@ def erase_household(user, household_key: str, reason: str) -> Counts:
         reason=reason,
         object_ids=case_ids,
     )
+    # Last, so the erasure's own reason (which may name the resident) goes too: the log
+    # keeps who erased which household when, and that a reason was given.
+    access_log.forget_household_reasons(household_key)
     return counts
 
 

@@ -139,9 +139,9 @@ def access_log_report(request):
     if key is None:
         return render(request, "privacy/report_form.html", {"form": form, "kind": "report"})
     rows = list(
-        policy.household_access_log(request.user, key).order_by("at", "id")[
-            : selectors.REPORT_MAX_ROWS
-        ]
+        policy.household_access_log(request.user, key)
+        .select_related("reason_entry")
+        .order_by("at", "id")[: selectors.REPORT_MAX_ROWS]
     )
     services.log_inquiry(
         request.user,

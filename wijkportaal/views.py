@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from partners.selectors import memberships_of
+from privacy.policy import memberships
 
 
 @require_GET
@@ -24,4 +24,4 @@ def healthz(request):
 @login_required
 def home(request):
     """Start page: who you are, for which organisation, and what you can do next."""
-    return render(request, "home.html", {"memberships": memberships_of(request.user)})
+    return render(request, "home.html", {"memberships": memberships(request.user)})

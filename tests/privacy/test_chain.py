@@ -41,7 +41,7 @@ def test_verify_reports_ok_with_row_count(demo, capsys):
 def test_database_refuses_update(demo):
     (row,) = write_rows(1)
     with pytest.raises(Exception, match="append-only"), connection.cursor() as cursor:
-        cursor.execute("UPDATE privacy_accesslog SET reason = 'x' WHERE id = %s", [row.pk])
+        cursor.execute("UPDATE privacy_accesslog SET username = 'x' WHERE id = %s", [row.pk])
 
 
 def test_verify_detects_an_edited_row(demo):

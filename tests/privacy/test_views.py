@@ -148,7 +148,8 @@ def test_erasure_confirmation_step_then_erase(household, client_for):
     assert not CaseEvent.objects.filter(case=case, text="Gesprek met mevrouw").exists()
     assert CaseEvent.objects.filter(case=case, kind="erased").exists()
     erase = AccessLog.objects.get(action=AccessAction.ERASE)
-    assert erase.reason == data["reason"] and erase.household_key == KEY
+    # The erasure's own reason is erased with the household (issue 13): only the fact stays.
+    assert erase.reason == "(gewist)" and erase.household_key == KEY
     assert Signal.objects.filter(house_number=77, erased_at__isnull=True).exists()
     # The log about the household stays searchable after the erasure.
     found = client.get("/privacy/inzagelog/", ADDRESS).context["page"]

@@ -151,7 +151,7 @@ def test_filters_and_search(file_as, user):
 
 def test_create_list_and_detail_are_logged(file_as, user):
     signal = file_as("anna")
-    created = AccessLog.objects.get(action=AccessAction.CREATE)
+    created = AccessLog.objects.get(action=AccessAction.CREATE, object_type="signal")
     assert (created.object_id, created.username) == (str(signal.pk), "anna")
     assert created.organisation_name == "Woonstichting De Linde"
     assert created.household_key == signal.household_key

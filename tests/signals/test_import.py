@@ -140,7 +140,7 @@ def test_batches_commit_and_log_one_row_each(user, monkeypatch):
     )
     assert progress == [2, 4, 5]
     assert result.created == 5
-    logs = AccessLog.objects.filter(action=AccessAction.CREATE)
+    logs = AccessLog.objects.filter(action=AccessAction.CREATE, object_type="signal")
     assert [len(log.object_ids) for log in logs.order_by("id")] == [2, 2, 1]
     references = sorted(Signal.objects.values_list("reference", flat=True))
     assert [int(r[-6:]) for r in references] == [1, 2, 3, 4, 5]

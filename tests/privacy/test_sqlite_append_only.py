@@ -1,0 +1,122 @@
+"""The access log is append-only on the embedded SQLite database too (issue 13, attack 8):
+`migrate` on a temporary SQLite file in a subprocess (as `make run` does), then UPDATE
+and DELETE are refused by the database while retention can still cut old rows. The same
+run checks that migration 0006 moves an existing free-text reason out of the log and
+leaves a chain that verifies."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE = Path(__file__).resolve().parents[2]
+
+OLD_ROW = """
+from django.db import connection
+from django.utils import timezone
+from privacy.chain import row_hash
+at = timezone.now()
+content = {
+    "at": at, "user_id": None, "username": "noor", "organisation_id": None,
+    "organisation_name": "", "role": "", "action": "update", "object_type": "signal",
+    "object_id": "1", "object_ids": [], "household_key": "1012AB-5-", "purpose": "work",
+    "reason": "Doorgezet: mevrouw Jansen", "request_id": "",
+}
+digest = row_hash("", content)
+with connection.cursor() as cursor:
+    cursor.execute(
+        "INSERT INTO privacy_accesslog (at, username, organisation_name, role, action, "
+        "object_type, object_id, object_ids, household_key, purpose, reason, request_id, "
+        "prev_hash, hash) VALUES (%s, 'noor', '', '', 'update', 'signal', '1', '[]', "
+        "'1012AB-5-', 'work', 'Doorgezet: mevrouw Jansen', '', '', %s)",
+        [at, digest],
+    )
+    cursor.execute(
+        "UPDATE privacy_accesslogchainhead SET last_id = 1, last_hash = %s WHERE id = 1",
+        [digest],
+    )
+"""
+
+CHECK = """
+import json
+from datetime import timedelta
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+from privacy import access_log
+from privacy.chain import verify
+from privacy.models import AccessLog
+from privacy.retention import remove_old_access_log
+out = {}
+moved = AccessLog.objects.select_related("reason_entry").get()
+with connection.cursor() as cursor:
+    cursor.execute("SELECT * FROM privacy_accesslog")
+    out["jansen_in_log_table"] = "Jansen" in str(cursor.fetchall())
+out["moved_reason"] = moved.reason
+out["verify_after_migration"] = verify().ok
+access_log.record(None, "read", "signal", "2")
+for sql in ("UPDATE privacy_accesslog SET username = 'x'", "DELETE FROM privacy_accesslog"):
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+        out[sql.split()[0]] = "allowed"
+    except DatabaseError as exc:
+        out[sql.split()[0]] = str(exc)
+out["rows"] = AccessLog.objects.count()
+out["retention_removed"] = remove_old_access_log(timezone.now() + timedelta(days=4000))
+out["rows_after_retention"] = AccessLog.objects.count()
+out["verify_after_retention"] = verify().ok
+print("RESULT " + json.dumps(out))
+"""
+
+
+def manage(database: Path, *args: str) -> str:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("REDIS_URL", "CELERY_BROKER_URL", "DJANGO_ENV")
+    }
+    env["DATABASE_URL"] = f"sqlite:///{database}"
+    env["CELERY_DATA_DIR"] = str(database.parent / "celery")
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def sqlite_result(tmp_path_factory):
+    database = tmp_path_factory.mktemp("sqlite") / "x.sqlite3"
+    manage(database, "migrate", "privacy", "0005", "--noinput")
+    manage(database, "shell", "-c", OLD_ROW)
+    manage(database, "migrate", "--noinput")
+    output = manage(database, "shell", "-c", CHECK)
+    line = next(line for line in output.splitlines() if line.startswith("RESULT "))
+    return json.loads(line.removeprefix("RESULT "))
+
+
+def test_attack_sqlite_access_log_update_and_delete_succeed(sqlite_result):
+    assert "append-only: UPDATE refused" in sqlite_result["UPDATE"]
+    assert "append-only: DELETE refused" in sqlite_result["DELETE"]
+    assert sqlite_result["rows"] == 2
+
+
+def test_sqlite_retention_still_cuts_old_rows_with_a_checkpoint(sqlite_result):
+    assert sqlite_result["retention_removed"] == 2
+    assert sqlite_result["rows_after_retention"] == 0
+    assert sqlite_result["verify_after_retention"]
+
+
+def test_existing_reason_moves_out_of_the_log_and_the_chain_still_verifies(sqlite_result):
+    assert sqlite_result["moved_reason"] == "Doorgezet: mevrouw Jansen"
+    assert not sqlite_result["jansen_in_log_table"]
+    assert sqlite_result["verify_after_migration"]
