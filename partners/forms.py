@@ -154,6 +154,19 @@ class DashboardFilterForm(forms.Form):
         return add_months(last, -(months - 1)), last
 
 
+class MonitorFilterForm(forms.Form):
+    municipality = forms.ModelChoiceField(label=_("Gemeente"), queryset=None, empty_label=None)
+    months = forms.IntegerField(
+        label=_("Aantal maanden"), min_value=1, max_value=36, initial=12, required=False
+    )
+
+    def __init__(self, *args, municipalities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities
+
+    month_range = DashboardFilterForm.month_range
+
+
 class ComplexImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV-bestand"),

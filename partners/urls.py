@@ -19,6 +19,8 @@ urlpatterns = [
     path("contactpersonen/<int:pk>/bevestigen/", views.contact_confirm, name="contact_confirm"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/export.csv", views.dashboard_export, name="dashboard_export"),
+    path("monitor/", views.monitor, name="monitor"),
+    path("monitor/export.csv", views.monitor_export, name="monitor_export"),
     path("inzichten/", views.insights, name="insights"),
     path("complexen/importeren/", views.complex_import, name="complex_import"),
 ]

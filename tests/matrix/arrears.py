@@ -6,6 +6,7 @@ from signals.services import file_signal
 
 from . import Row
 from .cases import API_BASE, BASE, case_worker
+from .partners import COORDINATOR_ONLY
 
 ANONYMOUS_API = 401
 OUTREACH = {"channel": "phone", "at": "2026-11-30T10:00:00+01:00", "reached": True}
@@ -87,5 +88,12 @@ ROWS = [
         {**API_BASE, "anna": 200},
         api=True,
         logs_access=True,
+    ),
+    Row("arrears_monitor", "GET", lambda w: "/samenwerking/monitor/", COORDINATOR_ONLY),
+    Row(
+        "arrears_monitor_export",
+        "GET",
+        lambda w: "/samenwerking/monitor/export.csv",
+        COORDINATOR_ONLY,
     ),
 ]
