@@ -127,7 +127,7 @@ class OutreachForm(PageForm):
     )
     reached = forms.BooleanField(label=_("Bewoner bereikt"), required=False)
     note = forms.CharField(
-        label=_("Notitie"),
+        label=_("Toelichting bij de contactpoging"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -600,9 +600,10 @@ def record_help_response(user, case, response: str, at: datetime, threat: str | 
             case,
             user,
             CaseEventKind.HELP,
+            # The threat is about the household's situation: in the erasable text.
+            text=str(Threat(case.threat).label) if case.threat else "",
             response=response,
             at=at.isoformat(),
-            threat=case.threat,
             first_conversation_due=(
                 case.first_conversation_due.isoformat() if case.first_conversation_due else ""
             ),
