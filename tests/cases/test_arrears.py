@@ -7,11 +7,14 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from django.apps import apps as django_apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases import services
-from cases.models import CaseEventKind, Outreach
+from cases.models import Case, CaseEventKind, Outreach
 from privacy.models import AccessAction, AccessLog
+from privacy.retention import erase_cases
 from signals.models import Signal
 
 ARREARS = {
@@ -206,9 +209,7 @@ def test_reached_call_after_acceptance_is_the_first_conversation(api_for, arrear
     assert detail["first_conversation_at"] == "2026-11-30T14:00:00+01:00"
 
 
-def test_tray_lists_first_conversations_overdue_first(
-    client_for, arrears_case, user, django_assert_max_num_queries
-):
+def test_tray_lists_first_conversations_overdue_first(client_for, arrears_case, user):
     late = arrears_case(house_number=3)
     soon = arrears_case(house_number=4)
     held = arrears_case(house_number=5)
@@ -222,6 +223,37 @@ def test_tray_lists_first_conversations_overdue_first(
     assert html.index(late.reference) < html.index(soon.reference)
     assert held.reference not in html
     assert "te laat" in html
+
+
+def test_tray_conversations_do_not_grow_the_query_count(client_for, arrears_case, user):
+    client = client_for("sara")
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/casussen/werkbak/").status_code == 200
+        return len(ctx.captured_queries)
+
+    def accepted(number):
+        case = arrears_case(house_number=number)
+        services.record_help_response(user("sara"), case, "accepted", timezone.now())
+
+    accepted(3)
+    few = queries()
+    for number in range(4, 10):
+        accepted(number)
+    assert queries() == few
+
+
+def test_retention_erases_the_eviction_date_and_the_threat(arrears_case, user):
+    case = arrears_case(house_number=3, eviction_date=date(2099, 1, 1))
+    services.record_help_response(
+        user("sara"), case, "accepted", timezone.now(), threat="health_insurance"
+    )
+    erase_cases(Case.objects.filter(pk=case.pk), timezone.now())
+    case.refresh_from_db()
+    assert case.threat == ""
+    assert not Signal.objects.filter(eviction_date__isnull=False).exists()
+    assert not case.events.exclude(text="").exists()
 
 
 # --- the filer's outcome in the covenant's terms ----------------------------------------
