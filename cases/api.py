@@ -17,7 +17,7 @@ from signals.models import DeclineReason, Outcome
 from signals.serializers import NameSerializer, TeamSignalSerializer
 
 from . import selectors, services
-from .models import Case, CaseEvent, CaseState
+from .models import Case, CaseEvent, CaseState, HelpResponse, Outreach, OutreachChannel, Threat
 
 # --- serializers -----------------------------------------------------------------------
 
@@ -36,6 +36,12 @@ class CaseEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = CaseEvent
         fields = ["at", "actor", "kind", "from_state", "to_state", "text", "data"]
+
+
+class OutreachSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Outreach
+        fields = ["channel", "at", "reached"]
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -58,6 +64,9 @@ class CaseSerializer(serializers.ModelSerializer):
             "house_number",
             "house_number_addition",
             "signal_count",
+            "help_response",
+            "first_conversation_due",
+            "first_conversation_at",
             "opened_at",
             "closed_at",
         ]
@@ -65,10 +74,22 @@ class CaseSerializer(serializers.ModelSerializer):
 
 class CaseDetailSerializer(CaseSerializer):
     signals = serializers.SerializerMethodField()
+    outreach = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField()
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "signals", "history"]
+        fields = [
+            *CaseSerializer.Meta.fields,
+            "help_response_at",
+            "threat",
+            "signals",
+            "outreach",
+            "history",
+        ]
+
+    @extend_schema_field(OutreachSerializer(many=True))
+    def get_outreach(self, case):
+        return OutreachSerializer(selectors.case_outreach(case), many=True).data
 
     @extend_schema_field(CaseSignalSerializer(many=True))
     def get_signals(self, case):
@@ -90,6 +111,26 @@ class TransitionInputSerializer(serializers.Serializer):
 
 class NoteInputSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=services.NOTE_MAX)
+
+
+class OutreachInputSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=OutreachChannel.choices)
+    at = serializers.DateTimeField(help_text="Not in the future")
+    reached = serializers.BooleanField()
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=services.NOTE_MAX
+    )
+
+
+class HelpInputSerializer(serializers.Serializer):
+    response = serializers.ChoiceField(choices=HelpResponse.choices)
+    at = serializers.DateTimeField(help_text="Not in the future")
+    threat = serializers.ChoiceField(
+        choices=Threat.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Eviction, disconnection or end of health insurance (Wgs art. 4a)",
+    )
 
 
 class DeclineInputSerializer(serializers.Serializer):
@@ -207,3 +248,27 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         event = services.add_note(request.user, case, data.validated_data["text"])
         return Response(CaseEventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=OutreachInputSerializer, responses={201: OutreachSerializer})
+    @action(detail=True, methods=["post"])
+    def outreach(self, request, pk=None):
+        case = self.get_object()
+        data = OutreachInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        outreach = services.record_outreach(request.user, case, **data.validated_data)
+        return Response(OutreachSerializer(outreach).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=HelpInputSerializer, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def help(self, request, pk=None):
+        case = self.get_object()
+        data = HelpInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.record_help_response(
+            request.user,
+            case,
+            data.validated_data["response"],
+            data.validated_data["at"],
+            data.validated_data.get("threat"),
+        )
+        return Response(CaseDetailSerializer(selectors.case_detail(request.user, case.pk)).data)

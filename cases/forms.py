@@ -5,9 +5,21 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from signals.models import DeclineReason, Outcome
+from signals.models import COVENANT_OUTCOMES, GENERAL_OUTCOMES, DeclineReason
 
+from .models import HelpResponse, OutreachChannel, Threat
 from .workflow import state_label
+
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%d-%m-%Y %H:%M"]
+
+# Closing: rent-arrears signals get the covenant's codes, other kinds the general ones
+# (`signals.models.outcome_for_kind`); the team picks one.
+OUTCOME_CHOICES = [
+    ("", "---------"),
+    (_("Huurachterstand (convenant)"), [(o.value, o.label) for o in COVENANT_OUTCOMES]),
+    (_("Overige signalen"), [(o.value, o.label) for o in GENERAL_OUTCOMES]),
+]
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
@@ -95,13 +107,45 @@ class TransitionForm(PageForm):
     outcome = forms.ChoiceField(
         label=_("Uitkomst voor de melder"),
         required=False,
-        choices=[("", "---------"), *Outcome.choices],
-        help_text=_("Verplicht bij afsluiten."),
+        choices=OUTCOME_CHOICES,
+        help_text=_(
+            "Verplicht bij afsluiten. Bij huurachterstand hoort de melder alleen of er contact "
+            "was en of hulp is geaccepteerd."
+        ),
     )
 
     def __init__(self, *args, moves=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to"].choices = [(m.target, state_label(m.target)) for m in moves]
+
+
+class OutreachForm(PageForm):
+    id_prefix = "outreach"
+    channel = forms.ChoiceField(label=_("Kanaal"), choices=OutreachChannel.choices)
+    at = forms.DateTimeField(
+        label=_("Datum en tijd"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
+    )
+    reached = forms.BooleanField(label=_("Bewoner bereikt"), required=False)
+    note = forms.CharField(
+        label=_("Toelichting bij de contactpoging"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class HelpForm(PageForm):
+    id_prefix = "help"
+    response = forms.ChoiceField(label=_("Antwoord van de bewoner"), choices=HelpResponse.choices)
+    at = forms.DateTimeField(
+        label=_("Datum en tijd"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
+    )
+    threat = forms.ChoiceField(
+        label=_("Dreiging (Wgs art. 4a)"),
+        required=False,
+        choices=[("", _("Geen")), *Threat.choices],
+        help_text=_("Bij een dreiging is het eerste gesprek binnen drie werkdagen."),
+    )
 
 
 class AssignForm(PageForm):

@@ -1,7 +1,7 @@
 """Cases: a team's work on one household, with an append-only history."""
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +16,32 @@ class CaseState(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In behandeling")
     ON_HOLD = "on_hold", _("Gepauzeerd")
     CLOSED = "closed", _("Afgesloten")
+
+
+class HelpResponse(models.TextChoices):
+    ACCEPTED = "accepted", _("Hulp geaccepteerd")
+    DECLINED = "declined", _("Hulp afgewezen")
+    NO_RESPONSE = "no_response", _("Geen reactie")
+
+
+class Threat(models.TextChoices):
+    """Wgs art. 4a lid 2: threats that shorten the first-conversation term."""
+
+    EVICTION = "eviction", _("Dreigende huisuitzetting")
+    DISCONNECTION = "disconnection", _("Afsluiting van energie of water")
+    HEALTH_INSURANCE = "health_insurance", _("Beëindiging van de zorgverzekering")
+
+
+class OutreachChannel(models.TextChoices):
+    LETTER = "letter", _("Brief")
+    PHONE = "phone", _("Telefoon")
+    VISIT = "visit", _("Huisbezoek")
+    EMAIL = "email", _("E-mail")
+    TEXT_MESSAGE = "text_message", _("Sms")
+
+
+# A reached phone call or visit after help was accepted is the first conversation.
+CONVERSATION_CHANNELS = (OutreachChannel.PHONE, OutreachChannel.VISIT)
 
 
 class Case(models.Model):
@@ -42,6 +68,15 @@ class Case(models.Model):
     confidential = models.BooleanField(_("vertrouwelijk"), default=False)
     follow_up_date = models.DateField(_("vervolgdatum"), null=True, blank=True)
     outcome = models.CharField(_("uitkomst"), max_length=24, choices=Outcome.choices, blank=True)
+    # Rent arrears (Wgs art. 4a): the resident's answer to the offer of help and the clock
+    # for the first conversation it starts.
+    help_response = models.CharField(
+        _("antwoord op hulpaanbod"), max_length=12, choices=HelpResponse.choices, blank=True
+    )
+    help_response_at = models.DateTimeField(_("antwoord gegeven op"), null=True, blank=True)
+    threat = models.CharField(_("dreiging"), max_length=20, choices=Threat.choices, blank=True)
+    first_conversation_due = models.DateField(_("eerste gesprek uiterlijk"), null=True, blank=True)
+    first_conversation_at = models.DateTimeField(_("eerste gesprek op"), null=True, blank=True)
     opened_at = models.DateTimeField(_("geopend op"), auto_now_add=True)
     closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
@@ -71,10 +106,38 @@ class Case(models.Model):
                 name="case_confidential_team",
             ),
             models.Index(fields=["state", "follow_up_date"], name="case_follow_up"),
+            models.Index(
+                fields=["team", "first_conversation_due"],
+                condition=models.Q(first_conversation_at__isnull=True),
+                name="case_conversation_due",
+            ),
         ]
 
     def __str__(self):
         return self.reference
+
+
+class Outreach(models.Model):
+    """One contact attempt by the team (letter, phone, visit, e-mail, text message). A note
+    lives in the case history event, which retention erases with the case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="outreach")
+    channel = models.CharField(_("kanaal"), max_length=12, choices=OutreachChannel.choices)
+    at = models.DateTimeField(_("tijdstip"))
+    reached = models.BooleanField(_("bereikt"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contactpoging")
+        verbose_name_plural = _("contactpogingen")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["case", "at"], name="outreach_case_at")]
+
+    def __str__(self):
+        return f"{self.case_id} {self.channel} {self.at:%d-%m-%Y %H:%M}"
 
 
 class CaseSignal(models.Model):
@@ -103,6 +166,8 @@ class CaseEventKind(models.TextChoices):
     SHARED = "shared", _("Gedeeld")
     SHARE_ENDED = "share_ended", _("Delen beëindigd")
     ERASED = "erased", _("Persoonsgegevens gewist")
+    OUTREACH = "outreach", _("Contactpoging")
+    HELP = "help", _("Antwoord op hulpaanbod")
 
 
 def _iso_date(value):
@@ -156,6 +221,28 @@ class CaseEvent(models.Model):
         return _iso_date(self.data.get("follow_up_date"))
 
     @property
+    def conversation_due_value(self):
+        return _iso_date(self.data.get("first_conversation_due"))
+
+    @property
+    def channel_label(self) -> str:
+        channel = self.data.get("channel", "")
+        return OutreachChannel(channel).label if channel in OutreachChannel.values else ""
+
+    @property
+    def response_label(self) -> str:
+        response = self.data.get("response", "")
+        return HelpResponse(response).label if response in HelpResponse.values else ""
+
+    @property
+    def moment(self):
+        """The moment an outreach or help answer happened (not when it was recorded)."""
+        try:
+            return datetime.fromisoformat(self.data["at"])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    @property
     def outcome_label(self) -> str:
         outcome = self.data.get("outcome", "")
         return Outcome(outcome).label if outcome in Outcome.values else ""
@@ -170,6 +257,13 @@ class ReminderKind(models.TextChoices):
     CONTACT_CONFIRMATION = "contact_confirmation", _("Contactpersoon bevestigen")
     AGREEMENT_REVIEW = "agreement_review", _("Afspraak evalueren")
     AGREEMENT_EXPIRY = "agreement_expiry", _("Afspraak verloopt")
+    FIRST_CONVERSATION_DUE = "conversation_due", _("Eerste gesprek (Wgs) morgen uiterlijk")
+    FIRST_CONVERSATION_OVERDUE = "conversation_overdue", _("Eerste gesprek (Wgs) te laat")
+    FIRST_CONVERSATION_ESCALATION = (
+        "conversation_escalation",
+        _("Escalatie: eerste gesprek te laat"),
+    )
+    OUTREACH_OVERDUE = "outreach_overdue", _("Contactpoging niet binnen de afgesproken termijn")
 
 
 class Reminder(models.Model):

@@ -30,7 +30,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models import CharField, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -42,7 +42,7 @@ from partners.models import Agreement, ContactPerson
 from signals.deadlines import next_working_day, working_days_between
 from signals.models import Signal, SignalStatus
 
-from .models import Case, CaseState, NotificationPreference, Reminder, ReminderKind
+from .models import Case, CaseState, NotificationPreference, Outreach, Reminder, ReminderKind
 
 # Overdue reminders are created once per deadline. Deadlines older than this are not
 # reminded: the sweep runs every quarter, so they were reminded when they passed, and a
@@ -336,6 +336,134 @@ def sweep_follow_up_due(today: date) -> list[Due]:
     ]
 
 
+def sweep_arrears_clock(today: date) -> list[Due]:
+    """Rent arrears, Wgs art. 4a and the agreed first-outreach term, in one sweep:
+    - first conversation due the next working day: the assignee;
+    - first conversation due date passed: the assignee, and as an escalation the team's
+      triage leads;
+    - no contact attempt by the agreed outreach deadline of a signal in the case: the
+      assignee, or the triage leads when nobody is assigned.
+    A reminder stops once the conversation is held, an attempt recorded or the case closed."""
+    open_cases = Case.objects.exclude(state=CaseState.CLOSED)
+    waiting = open_cases.filter(first_conversation_at__isnull=True)
+    kinds = ReminderKind
+    soon = waiting.filter(
+        first_conversation_due__gte=today + timedelta(days=1),
+        first_conversation_due__lte=next_working_day(today),
+    )
+    late = waiting.filter(
+        first_conversation_due__gte=today - timedelta(days=LOOKBACK_DAYS),
+        first_conversation_due__lt=today,
+    )
+    # The earliest outreach deadline of a case's signals, when no attempt was recorded.
+    earliest = (
+        Signal.objects.filter(case_link__case=OuterRef("pk"), outreach_deadline__isnull=False)
+        .order_by("outreach_deadline")
+        .values("outreach_deadline")[:1]
+    )
+    no_attempt = (
+        open_cases.filter(~Exists(Outreach.objects.filter(case=OuterRef("pk"))))
+        .annotate(outreach_due=Subquery(earliest))
+        .filter(outreach_due__gte=today - timedelta(days=LOOKBACK_DAYS), outreach_due__lt=today)
+    )
+    assignee = ("assignee_id", "assignee__email")
+    leads = ("team__memberships__user_id", "team__memberships__user__email")
+    lead_filter = {
+        "team__memberships__role": Role.TRIAGE_LEAD,
+        "team__memberships__user__is_active": True,
+    }
+
+    def rows(kind, cases, due_field, recipient, **filters):
+        return [
+            (kind, pk, reference, due, user_id, email)
+            for pk, reference, due, user_id, email in cases.filter(**filters)
+            .filter(_not_reminded(kind, "case", due_field))
+            .values_list("pk", "reference", due_field, *recipient)
+        ]
+
+    found = [
+        *rows(
+            kinds.FIRST_CONVERSATION_DUE,
+            soon,
+            "first_conversation_due",
+            assignee,
+            assignee__is_active=True,
+        ),
+        *rows(
+            kinds.FIRST_CONVERSATION_OVERDUE,
+            late,
+            "first_conversation_due",
+            assignee,
+            assignee__is_active=True,
+        ),
+        *rows(
+            kinds.FIRST_CONVERSATION_ESCALATION,
+            late,
+            "first_conversation_due",
+            leads,
+            **lead_filter,
+        ),
+        *rows(
+            kinds.OUTREACH_OVERDUE, no_attempt, "outreach_due", assignee, assignee__is_active=True
+        ),
+        *rows(
+            kinds.OUTREACH_OVERDUE,
+            no_attempt.exclude(assignee__is_active=True),
+            "outreach_due",
+            leads,
+            **lead_filter,
+        ),
+    ]
+    texts = {
+        kinds.FIRST_CONVERSATION_DUE: (
+            _("Eerste gesprek uiterlijk %(date)s: %(reference)s"),
+            _(
+                "De bewoner van casus %(reference)s heeft hulp gevraagd. Het eerste gesprek "
+                "moet uiterlijk %(date)s plaatsvinden (Wgs art. 4a)."
+            ),
+        ),
+        kinds.FIRST_CONVERSATION_OVERDUE: (
+            _("Eerste gesprek te laat: %(reference)s"),
+            _(
+                "Het eerste gesprek in casus %(reference)s had uiterlijk %(date)s moeten "
+                "plaatsvinden (Wgs art. 4a, %(late)s)."
+            ),
+        ),
+        kinds.FIRST_CONVERSATION_ESCALATION: (
+            _("Escalatie: eerste gesprek te laat (%(reference)s)"),
+            _(
+                "Het eerste gesprek in casus %(reference)s had uiterlijk %(date)s moeten "
+                "plaatsvinden (Wgs art. 4a, %(late)s)."
+            ),
+        ),
+        kinds.OUTREACH_OVERDUE: (
+            _("Nog geen contactpoging: %(reference)s"),
+            _(
+                "Volgens de samenwerkingsafspraak was er uiterlijk %(date)s een contactpoging "
+                "in casus %(reference)s (%(late)s)."
+            ),
+        ),
+    }
+    dues = []
+    for kind, pk, reference, due, user_id, email in found:
+        subject, body = texts[kind]
+        values = {"reference": reference, "date": day(due), "late": _late(due, today)}
+        dues.append(
+            Due(
+                kind,
+                "case",
+                str(pk),
+                due,
+                user_id,
+                email,
+                subject % values,
+                body % values,
+                f"/casussen/{pk}/",
+            )
+        )
+    return dues
+
+
 # --- partners: contacts and agreements -----------------------------------------------
 
 
@@ -460,6 +588,8 @@ SWEEPS: dict[str, Callable[[date], list[Due]]] = {
     ReminderKind.CONTACT_CONFIRMATION: sweep_contact_confirmation,
     ReminderKind.AGREEMENT_REVIEW: sweep_agreement_review,
     ReminderKind.AGREEMENT_EXPIRY: sweep_agreement_expiry,
+    # One sweep for the rent-arrears clock; its reminders carry their own kinds.
+    ReminderKind.FIRST_CONVERSATION_DUE: sweep_arrears_clock,
 }
 
 

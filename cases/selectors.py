@@ -267,6 +267,22 @@ def case_signals(case) -> QuerySet:
     )
 
 
+def case_outreach(case) -> QuerySet:
+    return case.outreach.order_by("at", "pk")
+
+
+def conversations_due(user, team_id: int) -> QuerySet:
+    """Open cases of the team whose first conversation (Wgs art. 4a) is still to be held,
+    the earliest due date (so the overdue ones) first."""
+    return (
+        policy.team_cases(user, team_id)
+        .exclude(state=CaseState.CLOSED)
+        .filter(first_conversation_due__isnull=False, first_conversation_at__isnull=True)
+        .select_related("assignee")
+        .order_by("first_conversation_due", "pk")
+    )
+
+
 def case_history(case) -> QuerySet:
     return case.events.select_related("actor").order_by("at", "pk")
 

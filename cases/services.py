@@ -25,11 +25,23 @@ from privacy.grants import (
     move_signal_team_access,
 )
 from privacy.models import AccessAction, CaseUserObjectPermission, Purpose
-from signals.models import DeclineReason, Signal, SignalStatus
+from signals.deadlines import add_working_days, start_day
+from signals.models import DeclineReason, Signal, SignalKind, SignalStatus, outcome_for_kind
 from signals.services import next_references
 
 from . import workflow
-from .models import Case, CaseEvent, CaseEventKind, CaseSignal, CaseState
+from .models import (
+    CONVERSATION_CHANNELS,
+    Case,
+    CaseEvent,
+    CaseEventKind,
+    CaseSignal,
+    CaseState,
+    HelpResponse,
+    Outreach,
+    OutreachChannel,
+    Threat,
+)
 from .selectors import NOT_TRIAGE_LEAD, team_member_choices
 
 NOTE_MAX = 5000
@@ -136,6 +148,10 @@ def accept_signal(user, signal) -> Case:
         now = timezone.now()
         case = _open_or_merge(user, signal, now)
         CaseSignal.objects.create(case=case, signal=signal)
+        if signal.eviction_date and case.help_response == HelpResponse.ACCEPTED:
+            # A merged signal with an eviction date shortens a running clock.
+            _refresh_clock(case)
+            case.save(update_fields=["first_conversation_due", "updated_at"])
         signal.status = SignalStatus.ACCEPTED
         signal.triaged_at = now
         signal.save(update_fields=["status", "triaged_at", "updated_at"])
@@ -307,8 +323,19 @@ def _check_no_other_open_case(case) -> None:
 
 
 def _close_signals(case, outcome: str, now) -> None:
-    Signal.objects.filter(case_link__case=case, status=SignalStatus.ACCEPTED).update(
-        status=SignalStatus.CLOSED, outcome=outcome, closed_at=now, feedback_at=now, updated_at=now
+    """Each signal gets the outcome in the terms of its kind (rent arrears: the covenant's
+    codes), whether it opened the case or was merged into it."""
+    signals = Signal.objects.filter(case_link__case=case, status=SignalStatus.ACCEPTED)
+    closed = {
+        "status": SignalStatus.CLOSED,
+        "closed_at": now,
+        "feedback_at": now,
+        "updated_at": now,
+    }
+    arrears = SignalKind.RENT_ARREARS
+    signals.filter(kind=arrears).update(outcome=outcome_for_kind(outcome, arrears), **closed)
+    signals.exclude(kind=arrears).update(
+        outcome=outcome_for_kind(outcome, SignalKind.OTHER), **closed
     )
 
 
@@ -467,3 +494,125 @@ def end_share(user, case, with_user) -> None:
             purpose=Purpose.SHARED_ACCESS,
             reason=_("Delen met %(user)s beëindigd") % {"user": with_user.get_username()},
         )
+
+
+# --- rent arrears: outreach, the resident's answer, the legal clock (Wgs art. 4a) ------
+
+CONVERSATION_WEEKS = 4
+URGENT_CONVERSATION_DAYS = 3
+
+
+def first_conversation_due(help_asked_at: datetime, urgent: bool) -> date:
+    """Wgs art. 4a: a first conversation within four weeks of the request for help, or
+    within three working days when eviction, disconnection of energy or water, or the end
+    of the health insurance threatens."""
+    if urgent:
+        return add_working_days(start_day(help_asked_at), URGENT_CONVERSATION_DAYS)
+    return timezone.localdate(help_asked_at) + timedelta(weeks=CONVERSATION_WEEKS)
+
+
+def _refresh_clock(case) -> None:
+    due = None
+    if case.help_response == HelpResponse.ACCEPTED and case.help_response_at:
+        urgent = bool(case.threat) or (
+            Signal.objects.filter(case_link__case=case, eviction_date__isnull=False).exists()
+        )
+        due = first_conversation_due(case.help_response_at, urgent)
+    case.first_conversation_due = due
+
+
+def _clean_moment(value, field_name: str) -> datetime:
+    if not isinstance(value, datetime):
+        raise ValidationError({field_name: [_("Vul een datum en tijd in.")]})
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    if value > timezone.now():
+        raise ValidationError({field_name: [_("Dit tijdstip ligt in de toekomst.")]})
+    return value
+
+
+def _require_open(case) -> None:
+    if case.state == CaseState.CLOSED:
+        raise ValidationError({"case": [_("Deze casus is afgesloten; heropen hem eerst.")]})
+
+
+def record_outreach(user, case, channel: str, at: datetime, reached: bool, note: str = ""):
+    """A contact attempt by the team. A reached phone call or visit after help was
+    accepted counts as the first conversation and stops the legal clock."""
+    _require_worker(user, case)
+    if channel not in OutreachChannel.values:
+        raise ValidationError({"channel": [_("Kies brief, telefoon, huisbezoek, e-mail of sms.")]})
+    at = _clean_moment(at, "at")
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise ValidationError(
+            {"note": [_("Gebruik hoogstens %(max)d tekens.") % {"max": NOTE_MAX}]}
+        )
+    with transaction.atomic():
+        case = _lock_case(case)
+        _require_open(case)
+        outreach = Outreach.objects.create(
+            case=case, channel=channel, at=at, reached=bool(reached), recorded_by=user
+        )
+        if (
+            reached
+            and channel in CONVERSATION_CHANNELS
+            and case.help_response == HelpResponse.ACCEPTED
+            and case.first_conversation_at is None
+            and at >= case.help_response_at
+        ):
+            case.first_conversation_at = at
+        case.save(update_fields=["first_conversation_at", "updated_at"])
+        _event(
+            case,
+            user,
+            CaseEventKind.OUTREACH,
+            text=note,
+            channel=channel,
+            at=at.isoformat(),
+            reached=bool(reached),
+        )
+        _log_case(user, AccessAction.UPDATE, case, purpose=policy.case_access_purpose(user, case))
+    return outreach
+
+
+def record_help_response(user, case, response: str, at: datetime, threat: str | None = None):
+    """The resident's answer to the offer of help. `accepted` starts the clock for the
+    first conversation; `threat` (None: unchanged, "": none) can shorten it."""
+    _require_worker(user, case)
+    if response not in HelpResponse.values:
+        raise ValidationError({"response": [_("Kies geaccepteerd, afgewezen of geen reactie.")]})
+    if threat is not None and threat and threat not in Threat.values:
+        raise ValidationError({"threat": [_("Kies een geldige dreiging.")]})
+    at = _clean_moment(at, "at")
+    with transaction.atomic():
+        case = _lock_case(case)
+        _require_open(case)
+        case.help_response = response
+        case.help_response_at = at
+        if threat is not None:
+            case.threat = threat
+        _refresh_clock(case)
+        case.save(
+            update_fields=[
+                "help_response",
+                "help_response_at",
+                "threat",
+                "first_conversation_due",
+                "updated_at",
+            ]
+        )
+        _event(
+            case,
+            user,
+            CaseEventKind.HELP,
+            # The threat is about the household's situation: in the erasable text.
+            text=str(Threat(case.threat).label) if case.threat else "",
+            response=response,
+            at=at.isoformat(),
+            first_conversation_due=(
+                case.first_conversation_due.isoformat() if case.first_conversation_due else ""
+            ),
+        )
+        _log_case(user, AccessAction.UPDATE, case, purpose=policy.case_access_purpose(user, case))
+    return case

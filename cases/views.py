@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -25,7 +26,9 @@ from .forms import (
     DeclineForm,
     EndShareForm,
     FollowUpForm,
+    HelpForm,
     NoteForm,
+    OutreachForm,
     RerouteForm,
     ShareForm,
     TeamSwitchForm,
@@ -35,6 +38,7 @@ from .models import CaseState
 
 TRAY_PAGE_SIZE = 50
 CASE_PAGE_SIZE = 50
+CONVERSATIONS_SHOWN = 20
 
 
 # --- work tray -------------------------------------------------------------------------
@@ -48,6 +52,9 @@ def tray(request):
     queryset = selectors.work_tray(request.user, team.pk, filters)
     page = Paginator(queryset, TRAY_PAGE_SIZE).get_page(request.GET.get("page"))
     access_log.record_list(request.user, "signal", page.object_list, purpose=Purpose.TRIAGE)
+    conversations = list(selectors.conversations_due(request.user, team.pk)[:CONVERSATIONS_SHOWN])
+    if conversations:
+        access_log.record_list(request.user, "case", conversations)
     is_lead = policy.can_triage_in_team(request.user, team.pk)
     query = request.GET.copy()
     query.pop("page", None)
@@ -57,6 +64,8 @@ def tray(request):
         "page": page,
         "filters": filters,
         "counts": selectors.tray_counts(request.user, team.pk),
+        "conversations": conversations,
+        "today": timezone.localdate(),
         "kinds": SignalKind.choices,
         "urgencies": Urgency.choices,
         "is_lead": is_lead,
@@ -264,6 +273,8 @@ def _render_case(request, case, status=200, **bound):
         "note_form": NoteForm(),
         "transition_form": TransitionForm(moves=moves) if moves else None,
         "follow_up_form": FollowUpForm(initial={"follow_up_date": case.follow_up_date}),
+        "outreach_form": OutreachForm(),
+        "help_form": HelpForm(initial={"threat": case.threat}),
         "assign_form": AssignForm(
             initial={"assignee": case.assignee_id},
             members=selectors.team_member_choices(case.team_id),
@@ -280,6 +291,8 @@ def _render_case(request, case, status=200, **bound):
         "case": case,
         "signals": selectors.case_signals(case),
         "events": selectors.case_history(case),
+        "outreach": selectors.case_outreach(case),
+        "today": timezone.localdate(),
         "moves": moves,
         "is_manager": is_manager,
         "can_work": policy.can_work_case(user, case),
@@ -342,6 +355,36 @@ def transition(request, case_id):
         _("De status van de casus is gewijzigd."),
         _("De status is niet gewijzigd; verbeter de fouten."),
         "transition_form",
+    )
+
+
+@require_POST
+@login_required
+def record_outreach(request, case_id):
+    return _case_action(
+        request,
+        selectors.case_detail(request.user, case_id),
+        OutreachForm(request.POST),
+        lambda case, data: services.record_outreach(request.user, case, **data),
+        _("De contactpoging is vastgelegd."),
+        _("De contactpoging is niet vastgelegd; verbeter de fouten."),
+        "outreach_form",
+    )
+
+
+@require_POST
+@login_required
+def record_help(request, case_id):
+    return _case_action(
+        request,
+        selectors.case_detail(request.user, case_id),
+        HelpForm(request.POST),
+        lambda case, data: services.record_help_response(
+            request.user, case, data["response"], data["at"], data["threat"]
+        ),
+        _("Het antwoord op het hulpaanbod is vastgelegd."),
+        _("Het antwoord is niet vastgelegd; verbeter de fouten."),
+        "help_form",
     )
 
 

@@ -57,6 +57,14 @@ class AgreementForm(forms.ModelForm):
                 max_value=120,
                 initial=term.feedback_days if term else 10,
             )
+            self.fields[f"outreach_days_{kind}"] = forms.IntegerField(
+                label=_("%(kind)s: eerste contactpoging binnen (werkdagen)") % {"kind": label},
+                min_value=1,
+                max_value=60,
+                required=False,
+                initial=term.outreach_days if term else None,
+                help_text=_("Leeg laten als er geen termijn is afgesproken."),
+            )
             self.fields[f"responsibilities_{kind}"] = forms.CharField(
                 label=_("%(kind)s: wie doet wat") % {"kind": label},
                 required=False,
@@ -65,7 +73,7 @@ class AgreementForm(forms.ModelForm):
             )
 
     def kind_fields(self):
-        """Per kind its three bound fields, for a fieldset per kind in the template."""
+        """Per kind its bound term fields, for a fieldset per kind in the template."""
         return [
             (
                 label,
@@ -144,6 +152,19 @@ class DashboardFilterForm(forms.Form):
         months = self.cleaned_data.get("months") or 12
         last = today.replace(day=1)
         return add_months(last, -(months - 1)), last
+
+
+class MonitorFilterForm(forms.Form):
+    municipality = forms.ModelChoiceField(label=_("Gemeente"), queryset=None, empty_label=None)
+    months = forms.IntegerField(
+        label=_("Aantal maanden"), min_value=1, max_value=36, initial=12, required=False
+    )
+
+    def __init__(self, *args, municipalities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities
+
+    month_range = DashboardFilterForm.month_range
 
 
 class ComplexImportForm(forms.Form):

@@ -385,6 +385,12 @@ class AgreementTerm(models.Model):
     kind = models.CharField(_("soort signaal"), max_length=20, choices=SignalKind.choices)
     triage_days = models.PositiveSmallIntegerField(_("termijn triage (werkdagen)"))
     feedback_days = models.PositiveSmallIntegerField(_("termijn terugkoppeling (werkdagen)"))
+    outreach_days = models.PositiveSmallIntegerField(
+        _("termijn eerste contactpoging (werkdagen)"),
+        null=True,
+        blank=True,
+        help_text=_("Binnen zoveel werkdagen na ontvangst doet het wijkteam een contactpoging."),
+    )
     responsibilities = models.TextField(_("wie doet wat"), blank=True)
 
     class Meta:

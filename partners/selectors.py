@@ -194,6 +194,17 @@ def dashboard_for(user, municipality_id: int, first_month, last_month, **filters
     return aggregates.dashboard(municipality_id, first_month, last_month, **filters)
 
 
+def monitor_for(user, municipality_id: int, first_month, last_month):
+    """The vroegsignalering monitor of a municipality the user coordinates."""
+    from django.core.exceptions import PermissionDenied
+
+    from privacy import monitor, policy
+
+    if municipality_id not in policy.coordinator_municipality_ids(user):
+        raise PermissionDenied
+    return monitor.monitor(municipality_id, first_month, last_month)
+
+
 def complexes_for(user):
     from privacy import policy
 

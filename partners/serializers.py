@@ -18,7 +18,7 @@ class DistrictRefSerializer(serializers.ModelSerializer):
 class AgreementTermSerializer(serializers.ModelSerializer):
     class Meta:
         model = AgreementTerm
-        fields = ["kind", "triage_days", "feedback_days", "responsibilities"]
+        fields = ["kind", "triage_days", "feedback_days", "outreach_days", "responsibilities"]
 
 
 class AgreementSerializer(serializers.ModelSerializer):

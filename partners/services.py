@@ -177,7 +177,7 @@ AGREEMENT_FIELDS = (
     "monthly_capacity",
     "responsibilities",
 )
-TERM_FIELDS = ("triage_days", "feedback_days", "responsibilities")
+TERM_FIELDS = ("triage_days", "feedback_days", "outreach_days", "responsibilities")
 
 
 def _require_coordinator_of(user, municipality_id: int) -> None:

@@ -25,6 +25,7 @@ from .forms import (
     ContactForm,
     DashboardFilterForm,
     EndContactForm,
+    MonitorFilterForm,
     ReviewForm,
     add_service_errors,
 )
@@ -368,6 +369,71 @@ def _export_row(f) -> list:
         _shown(f.capacity_agreed),
         _shown(f.capacity_used, "%"),
     ]
+
+
+# --- vroegsignalering monitor ----------------------------------------------------------------
+
+
+MONITOR_COLUMNS = [
+    ("signals", gettext_lazy("Signalen ontvangen")),
+    ("households", gettext_lazy("Unieke huishoudens")),
+    ("attempt_in_term", gettext_lazy("Contactpoging binnen afgesproken termijn")),
+    ("reached", gettext_lazy("Bereikt")),
+    ("help_accepted", gettext_lazy("Hulp geaccepteerd")),
+    ("help_declined", gettext_lazy("Hulp afgewezen")),
+    ("median_days_to_attempt", gettext_lazy("Mediaan werkdagen tot eerste contactpoging")),
+    ("conversation_in_term", gettext_lazy("Eerste gesprek binnen wettelijke termijn")),
+]
+
+
+def _monitor_rows(request):
+    _require(policy.can_view_dashboard(request.user))
+    municipalities = selectors.dashboard_municipalities(request.user)
+    data = request.GET.copy()
+    data.setdefault("municipality", str(municipalities.first().pk))
+    form = MonitorFilterForm(data, municipalities=municipalities)
+    if not form.is_valid():
+        return form, []
+    first, last = form.month_range(timezone.localdate())
+    rows = selectors.monitor_for(request.user, form.cleaned_data["municipality"].pk, first, last)
+    # Aggregates only: the log records that the monitor was read, with no ids.
+    access_log.record(request.user, AccessAction.LIST, "monitor")
+    return form, rows
+
+
+def _monitor_cells(row) -> list[str]:
+    cells = []
+    for name, _label in MONITOR_COLUMNS:
+        value = getattr(row, name)
+        cells.append(_shown(f"{value:g}" if isinstance(value, float) else value))
+    return cells
+
+
+@login_required
+def monitor(request):
+    form, rows = _monitor_rows(request)
+    return render(
+        request,
+        "partners/monitor.html",
+        {
+            "form": form,
+            "columns": [label for _name, label in MONITOR_COLUMNS],
+            "rows": [(row, _monitor_cells(row)) for row in rows],
+        },
+    )
+
+
+@login_required
+def monitor_export(request):
+    form, rows = _monitor_rows(request)
+    if not form.is_valid():
+        return HttpResponse(_("Ongeldig filter."), status=400)
+    header = [gettext_lazy("Maand"), gettext_lazy("Soort"), *[c for _n, c in MONITOR_COLUMNS]]
+    return excel_csv_response(
+        "monitor.csv",
+        header,
+        ([r.month.strftime("%m-%Y"), r.kind_label, *_monitor_cells(r)] for r in rows),
+    )
 
 
 # --- corporation insights and complex upload ---------------------------------------------------

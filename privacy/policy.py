@@ -574,3 +574,8 @@ def signals_of_visible_case(case) -> QuerySet:
     may see a case may see the signals it is about (also when it is shared with them)."""
     Signal = apps.get_model("signals", "Signal")
     return Signal.objects.filter(case_link__case_id=case.pk)
+
+
+def can_download_receipt(user, signal) -> bool:
+    """The receipt for court is the filing organisation's: its staff only."""
+    return signal.organisation_id in corporation_ids(user)

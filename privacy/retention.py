@@ -46,6 +46,7 @@ def erased_signal_fields(now: datetime) -> dict:
         "description": "",
         "arrears_amount": None,
         "arrears_months": None,
+        "eviction_date": None,
         "decline_reason": "",
         "external_reference": None,
         "erased_at": now,
@@ -58,6 +59,7 @@ def erased_case_fields(now: datetime) -> dict:
         "house_number": None,
         "house_number_addition": "",
         "household_key": "",
+        "threat": "",
         "erased_at": now,
     }
 

@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -15,6 +16,7 @@ from privacy import policy
 
 from . import selectors, services
 from .models import INPUT_FIELDS, SignalStatus
+from .receipt import receipt_response
 from .serializers import (
     SIGNAL_SCHEMA,
     DuplicateSerializer,
@@ -66,6 +68,14 @@ class SignalViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         signal = selectors.signal_detail(request.user, pk)
         return Response(self.get_serializer(signal).data)
+
+    @extend_schema(
+        summary="Receipt for court (PDF), for the filing organisation",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"])
+    def receipt(self, request, pk=None):
+        return receipt_response(selectors.signal_receipt(request.user, pk))
 
     @extend_schema(
         summary="File a signal",

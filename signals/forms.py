@@ -64,22 +64,38 @@ class SignalForm(forms.Form):
         max_length=5,
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
-    wgs_reminder_sent = forms.BooleanField(
-        label=_("Schriftelijke herinnering verstuurd"), required=False
-    )
     wgs_contact_attempted = forms.BooleanField(
-        label=_("Persoonlijk contact geprobeerd"), required=False
+        label=_("a. Persoonlijk contact met de huurder geprobeerd"), required=False
+    )
+    wgs_debt_help_pointed = forms.BooleanField(
+        label=_("b. Huurder gewezen op schuldhulpverlening"), required=False
+    )
+    wgs_reminder_sent = forms.BooleanField(
+        label=_("c. Ten minste één schriftelijke herinnering verstuurd"), required=False
     )
     wgs_handover_offered = forms.BooleanField(
-        label=_("Huurder aangeboden de gegevens aan de gemeente door te geven"), required=False
+        label=_(
+            "d. In de herinnering aangeboden de gegevens aan de gemeente door te geven; "
+            "de huurder maakte geen bezwaar"
+        ),
+        required=False,
+    )
+    eviction_date = forms.CharField(
+        label=_("Datum zitting of aangekondigde ontruiming"),
+        required=False,
+        max_length=10,
+        help_text=_("Alleen als die er is, bijvoorbeeld 21-12-2026. Het signaal krijgt dan spoed."),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     ARREARS_FIELDS = (
         "arrears_amount",
         "arrears_months",
-        "wgs_reminder_sent",
         "wgs_contact_attempted",
+        "wgs_debt_help_pointed",
+        "wgs_reminder_sent",
         "wgs_handover_offered",
+        "eviction_date",
     )
 
     def __init__(self, *args, organisations=(), **kwargs):

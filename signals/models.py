@@ -28,6 +28,42 @@ class Outcome(models.TextChoices):
     HELP_DECLINED = "help_declined", _("Hulp geweigerd")
     NO_CONTACT_POSSIBLE = "no_contact_possible", _("Geen contact mogelijk")
     REFERRED = "referred", _("Doorverwezen")
+    # Rent arrears: the Landelijk Convenant Vroegsignalering lets the landlord hear only
+    # whether contact was made and whether help was accepted.
+    CONTACT_HELP_ACCEPTED = "contact_help_accepted", _("Contact gelegd, hulp geaccepteerd")
+    CONTACT_NO_HELP_NEEDED = "contact_no_help_needed", _("Contact gelegd, geen hulp nodig")
+    NO_CONTACT = "no_contact", _("Geen contact na de afgesproken pogingen")
+
+
+COVENANT_OUTCOMES = (
+    Outcome.CONTACT_HELP_ACCEPTED,
+    Outcome.CONTACT_NO_HELP_NEEDED,
+    Outcome.NO_CONTACT,
+)
+GENERAL_OUTCOMES = tuple(o for o in Outcome if o not in COVENANT_OUTCOMES)
+
+# One outcome chosen for a case becomes each signal's outcome in the terms of its kind:
+# rent arrears in the covenant's three codes, other kinds in the general ones. Also used
+# by the data migration of existing rent-arrears outcomes.
+TO_COVENANT = {
+    Outcome.CONTACT_MADE: Outcome.CONTACT_NO_HELP_NEEDED,
+    Outcome.HELP_ACCEPTED: Outcome.CONTACT_HELP_ACCEPTED,
+    Outcome.HELP_DECLINED: Outcome.CONTACT_NO_HELP_NEEDED,
+    Outcome.NO_CONTACT_POSSIBLE: Outcome.NO_CONTACT,
+    Outcome.REFERRED: Outcome.CONTACT_HELP_ACCEPTED,
+}
+FROM_COVENANT = {
+    Outcome.CONTACT_HELP_ACCEPTED: Outcome.HELP_ACCEPTED,
+    Outcome.CONTACT_NO_HELP_NEEDED: Outcome.CONTACT_MADE,
+    Outcome.NO_CONTACT: Outcome.NO_CONTACT_POSSIBLE,
+}
+
+
+def outcome_for_kind(outcome: str, kind: str) -> str:
+    """The filer's outcome code for a signal of `kind` when its case closes with `outcome`."""
+    if kind == SignalKind.RENT_ARREARS:
+        return TO_COVENANT.get(outcome, outcome)
+    return FROM_COVENANT.get(outcome, outcome)
 
 
 class DeclineReason(models.TextChoices):
@@ -53,6 +89,18 @@ INPUT_FIELDS = (
     "external_reference",
     "wgs_reminder_sent",
     "wgs_contact_attempted",
+    "wgs_handover_offered",
+    "wgs_debt_help_pointed",
+    "eviction_date",
+)
+
+# Bgs art. 2: the landlord's four steps before a rent-arrears signal, in the order of the
+# article: (a) personal contact, (b) debt help pointed out, (c) written reminder, (d) in it
+# the offer to pass the data on, without objection.
+WGS_STEPS = (
+    "wgs_contact_attempted",
+    "wgs_debt_help_pointed",
+    "wgs_reminder_sent",
     "wgs_handover_offered",
 )
 
@@ -84,6 +132,10 @@ class Signal(models.Model):
     wgs_contact_attempted = models.BooleanField(_("persoonlijk contact geprobeerd"), default=False)
     wgs_handover_offered = models.BooleanField(
         _("aangeboden gegevens door te geven aan de gemeente"), default=False
+    )
+    wgs_debt_help_pointed = models.BooleanField(_("gewezen op schuldhulpverlening"), default=False)
+    eviction_date = models.DateField(
+        _("datum zitting of aangekondigde ontruiming"), null=True, blank=True
     )
 
     external_reference = models.CharField(
@@ -129,6 +181,8 @@ class Signal(models.Model):
     filed_at = models.DateTimeField(_("gemeld op"), db_index=True)
     triage_deadline = models.DateField(_("uiterste triagedatum"))
     feedback_deadline = models.DateField(_("uiterste terugkoppeldatum"))
+    # The agreement's optional first-outreach term ("binnen N werkdagen een contactpoging").
+    outreach_deadline = models.DateField(_("uiterste datum contactpoging"), null=True, blank=True)
     triaged_at = models.DateTimeField(_("getrieerd op"), null=True, blank=True)
     feedback_at = models.DateTimeField(_("teruggekoppeld op"), null=True, blank=True)
     closed_at = models.DateTimeField(_("afgerond op"), null=True, blank=True)

@@ -66,6 +66,30 @@ def signal_detail(user, pk) -> Signal:
     return signal
 
 
+def signal_receipt(user, pk) -> Signal:
+    """A signal whose receipt the user downloads: only the filing organisation's staff
+    (404 for anyone else, as for a missing signal); logged like any read."""
+    try:
+        signal = (
+            policy.visible_signals(user)
+            .select_related("team__municipality", "organisation")
+            .get(pk=pk)
+        )
+    except (Signal.DoesNotExist, ValidationError, ValueError):
+        raise Http404 from None
+    if not policy.can_download_receipt(user, signal):
+        raise Http404
+    access_log.record(
+        user,
+        AccessAction.READ,
+        "signal_receipt",
+        signal.pk,
+        household_key=signal.household_key,
+        organisation_id=signal.organisation_id,
+    )
+    return signal
+
+
 def _acting_organisation_id(user, signal) -> int:
     if policy.signal_perspective(user, signal) == "team":
         return signal.team_id

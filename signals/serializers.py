@@ -35,6 +35,8 @@ class SignalInputSerializer(serializers.Serializer):
     wgs_reminder_sent = serializers.BooleanField(required=False)
     wgs_contact_attempted = serializers.BooleanField(required=False)
     wgs_handover_offered = serializers.BooleanField(required=False)
+    wgs_debt_help_pointed = serializers.BooleanField(required=False)
+    eviction_date = serializers.DateField(required=False, allow_null=True)
 
 
 class FilerSignalSerializer(serializers.ModelSerializer):

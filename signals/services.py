@@ -2,7 +2,7 @@
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -28,12 +28,22 @@ from privacy.grants import grant_signal_access, grant_signal_access_in_bulk
 from privacy.models import AccessAction
 
 from . import csv_io
-from .deadlines import deadlines
-from .models import ImportStatus, ReferenceCounter, Signal, SignalImport, SignalStatus, Urgency
+from .deadlines import add_working_days, deadlines, start_day
+from .models import (
+    WGS_STEPS,
+    ImportStatus,
+    ReferenceCounter,
+    Signal,
+    SignalImport,
+    SignalStatus,
+    Urgency,
+)
 
 DESCRIPTION_MAX = 5000
 ARREARS_MAX = Decimal("1000000")
 IMPORT_BATCH_SIZE = 500
+# An eviction date on a rent-arrears signal: triage within three working days at most.
+EVICTION_TRIAGE_DAYS = 3
 TRUE_WORDS = {"true", "1", "ja", "j", "yes", "y", "waar", "on"}
 FALSE_WORDS = {"false", "0", "nee", "n", "no", "onwaar", "off", ""}
 
@@ -50,6 +60,7 @@ class DuplicateSignal(Exception):
 class Terms:
     triage_days: int
     feedback_days: int
+    outreach_days: int | None = None
 
 
 # --- validation -------------------------------------------------------------------------
@@ -118,17 +129,22 @@ def clean_signal_input(data: dict) -> dict:
     check("description", required(_parse_description))
     check("urgency", _parse_urgency)
     check("resident_informed", parse_bool)
-    for step in ("wgs_reminder_sent", "wgs_contact_attempted", "wgs_handover_offered"):
+    for step in WGS_STEPS:
         check(step, parse_bool)
     check("external_reference", _parse_external_reference)
 
     if cleaned.get("kind") == SignalKind.RENT_ARREARS:
         check("arrears_amount", required(parse_amount))
         check("arrears_months", required(_parse_months))
+        check("eviction_date", _parse_eviction_date)
         _check_wgs_steps(cleaned, errors)
+        if cleaned.get("eviction_date"):
+            # An announced eviction or court hearing makes the signal urgent.
+            cleaned["urgency"] = Urgency.URGENT
     else:
         cleaned["arrears_amount"] = None
         cleaned["arrears_months"] = None
+        cleaned["eviction_date"] = None
 
     if errors:
         raise ValidationError(errors)
@@ -175,13 +191,42 @@ def _parse_external_reference(value) -> str | None:
     return text or None
 
 
+def _parse_eviction_date(value) -> date | None:
+    """`2026-12-21` or `21-12-2026`; not in the past (it is the hearing or eviction to come)."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            day = datetime.strptime(text, pattern).date()
+            break
+        except ValueError:
+            continue
+    else:
+        raise ValidationError(_("Vul een datum in als 21-12-2026."), code="invalid_date") from None
+    if day < timezone.localdate():
+        raise ValidationError(
+            _("De datum van de zitting of ontruiming ligt in het verleden."), code="past_date"
+        )
+    return day
+
+
 def _check_wgs_steps(cleaned: dict, errors: dict) -> None:
-    """Wgs: before signalling, all three steps must have been taken."""
+    """Bgs art. 2: before signalling, the landlord has taken all four steps."""
     messages = {
-        "wgs_reminder_sent": _("Stuur eerst een schriftelijke herinnering (Wgs)."),
-        "wgs_contact_attempted": _("Probeer eerst persoonlijk contact (Wgs)."),
+        "wgs_contact_attempted": _(
+            "Probeer eerst persoonlijk contact met de huurder te krijgen (Bgs art. 2, onder a)."
+        ),
+        "wgs_debt_help_pointed": _(
+            "Wijs de huurder eerst op de mogelijkheid van schuldhulpverlening "
+            "(Bgs art. 2, onder b)."
+        ),
+        "wgs_reminder_sent": _(
+            "Stuur eerst ten minste één schriftelijke herinnering (Bgs art. 2, onder c)."
+        ),
         "wgs_handover_offered": _(
-            "Bied de huurder eerst aan de gegevens aan de gemeente door te geven (Wgs)."
+            "Bied de huurder in de herinnering eerst aan de gegevens aan de gemeente door te "
+            "geven, zonder bezwaar van de huurder (Bgs art. 2, onder d)."
         ),
     }
     for field, message in messages.items():
@@ -215,12 +260,12 @@ def agreed_terms(corporation_id: int, municipality_id: int, kind: str, on: date)
         )
         .filter(Q(agreement__valid_to__isnull=True) | Q(agreement__valid_to__gte=on))
         .order_by("-agreement__valid_from")
-        .values("triage_days", "feedback_days")
+        .values("triage_days", "feedback_days", "outreach_days")
         .first()
     )
     if term is None:
         return Terms(settings.DEFAULT_TRIAGE_DAYS, settings.DEFAULT_FEEDBACK_DAYS)
-    return Terms(term["triage_days"], term["feedback_days"])
+    return Terms(term["triage_days"], term["feedback_days"], term["outreach_days"])
 
 
 def next_references(prefix: str, year: int, count: int = 1) -> list[str]:
@@ -259,6 +304,13 @@ def build_signal(
     triage_deadline, feedback_deadline = due or deadlines(
         now, terms.triage_days, terms.feedback_days
     )
+    if cleaned.get("eviction_date"):
+        triage_deadline = min(
+            triage_deadline, add_working_days(start_day(now), EVICTION_TRIAGE_DAYS)
+        )
+    outreach_deadline = None
+    if terms.outreach_days:
+        outreach_deadline = add_working_days(start_day(now), terms.outreach_days)
     return Signal(
         **cleaned,
         household_key=household_key(
@@ -272,6 +324,7 @@ def build_signal(
         filed_at=now,
         triage_deadline=triage_deadline,
         feedback_deadline=feedback_deadline,
+        outreach_deadline=outreach_deadline,
     )
 
 

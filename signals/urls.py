@@ -12,4 +12,5 @@ urlpatterns = [
     path("importeren/<uuid:pk>/", views.import_detail, name="import_detail"),
     path("importeren/<uuid:pk>/fouten.csv", views.import_errors, name="import_errors"),
     path("<uuid:pk>/", views.signal_detail, name="detail"),
+    path("<uuid:pk>/ontvangstbewijs.pdf", views.signal_receipt, name="receipt"),
 ]

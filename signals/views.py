@@ -16,6 +16,7 @@ from privacy import policy
 from . import csv_io, selectors, services
 from .forms import ImportForm, SignalFilterForm, SignalForm
 from .models import INPUT_FIELDS
+from .receipt import receipt_response
 
 PAGE_SIZE = 25
 
@@ -103,8 +104,19 @@ def signal_detail(request, pk):
     return render(
         request,
         "signals/detail.html",
-        {"signal": signal, "team_view": perspective == "team"},
+        {
+            "signal": signal,
+            "team_view": perspective == "team",
+            "can_download_receipt": policy.can_download_receipt(request.user, signal),
+        },
     )
+
+
+@require_GET
+@login_required
+def signal_receipt(request, pk):
+    signal = selectors.signal_receipt(request.user, pk)
+    return receipt_response(signal)
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""The three journeys of the portal's main users, in a real browser (see conftest.py).
+"""The journeys of the portal's main users, in a real browser (see conftest.py).
 
 1. A corporation employee files a signal (first with a wrong postcode), sees the team and
    the deadlines, and imports a CSV file with one bad row.
@@ -6,14 +6,17 @@
    and closes the case with an outcome; the filer then sees only "Afgerond" and the outcome.
 3. A coordinator edits an agreement's terms, confirms a contact person and reads the
    dashboard.
+4. Rent arrears with an eviction date: filed with the four Bgs steps, outreach and help
+   accepted on the case, closed with the covenant's code, and the filer's receipt.
 """
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from cases.models import Case, CaseState
 from partners.choices import SignalKind
@@ -224,3 +227,89 @@ def test_coordinator_edits_terms_confirms_a_contact_and_reads_the_dashboard(jour
     expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard samenwerking")
     expect(page.get_by_role("table").first).to_be_visible()
     eva.step("dashboard")
+
+
+def test_rent_arrears_with_eviction_date_through_outreach_to_the_receipt(journey):
+    """4. A corporation employee files rent arrears with an eviction date (all four Bgs
+    steps); the triage lead accepts it, records a visit and the resident's yes to help,
+    sees the first-conversation clock, records the call that is the first conversation
+    and closes with the covenant's code; the filer sees that code and downloads the
+    receipt for court."""
+    anna = journey("anna")
+    page = anna.page
+    eviction = timezone.localdate() + timedelta(days=20)
+    page.get_by_role("link", name="Signaal melden").first.click()
+    page.get_by_label("Soort signaal").select_option(label="Huurachterstand")
+    page.get_by_label("Postcode").fill("1014 AB")
+    page.get_by_label("Huisnummer").fill("9")
+    page.get_by_label("Omschrijving").fill("Vier maanden huur niet betaald, zitting gepland.")
+    page.get_by_label("Achterstand in euro").fill("2.400,00")
+    page.get_by_label("Aantal maanden achterstand").fill("4")
+    page.get_by_label("a. Persoonlijk contact met de huurder geprobeerd").check()
+    page.get_by_label("b. Huurder gewezen op schuldhulpverlening").check()
+    page.get_by_label("c. Ten minste één schriftelijke herinnering verstuurd").check()
+    page.get_by_label(re.compile(r"^d\. In de herinnering aangeboden")).check()
+    page.get_by_label("Datum zitting of aangekondigde ontruiming").fill(eviction.isoformat())
+    anna.step("huurachterstand invullen")
+    page.get_by_role("button", name="Signaal melden").click()
+    signal = Signal.objects.get()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(signal.reference)
+    expect(definition(page, "Urgentie")).to_have_text("Spoed")
+    anna.step("huurachterstand gemeld")
+
+    noor = journey("noor")
+    page = noor.page
+    page.get_by_role("link", name="Werkbak", exact=True).click()
+    page.get_by_role("link", name=signal.reference).click()
+    page.get_by_role("button", name="Signaal oppakken").click()
+    case = Case.objects.get(case_signals__signal=signal)
+    page.goto(f"/casussen/{case.pk}/")
+    noor.step("casus huurachterstand")
+
+    now = timezone.localtime()
+    moment = "%Y-%m-%dT%H:%M"
+    page.get_by_label("Kanaal").select_option(label="Huisbezoek")
+    page.locator("#outreach_at").fill((now - timedelta(hours=2)).strftime(moment))
+    page.get_by_label("Bewoner bereikt").check()
+    page.get_by_role("button", name="Contactpoging opslaan").click()
+    expect(page.locator(".messages")).to_contain_text("De contactpoging is vastgelegd.")
+    page.get_by_label("Antwoord van de bewoner").select_option(label="Hulp geaccepteerd")
+    page.locator("#help_at").fill((now - timedelta(hours=1)).strftime(moment))
+    page.get_by_role("button", name="Antwoord opslaan").click()
+    case.refresh_from_db()
+    expect(definition(page, "Eerste gesprek (Wgs art. 4a)")).to_contain_text(
+        dutch(case.first_conversation_due)
+    )
+    assert case.first_conversation_due <= timezone.localdate() + timedelta(days=7)
+    noor.step("hulp geaccepteerd")
+
+    page.get_by_label("Kanaal").select_option(label="Telefoon")
+    page.locator("#outreach_at").fill((now - timedelta(minutes=30)).strftime(moment))
+    page.get_by_label("Bewoner bereikt").check()
+    page.get_by_role("button", name="Contactpoging opslaan").click()
+    expect(definition(page, "Eerste gesprek (Wgs art. 4a)")).to_contain_text("Gehouden op")
+
+    page.get_by_label("Nieuwe status").select_option(label="In behandeling")
+    page.get_by_role("button", name="Status wijzigen").click()
+    page.get_by_label("Nieuwe status").select_option(label="Afgesloten")
+    page.get_by_label("Uitkomst voor de melder").select_option(
+        label="Contact gelegd, hulp geaccepteerd"
+    )
+    page.get_by_role("button", name="Status wijzigen").click()
+    expect(definition(page, "Status")).to_have_text(
+        "Afgesloten — Contact gelegd, hulp geaccepteerd"
+    )
+    noor.step("afgesloten met convenantcode")
+
+    page = anna.page
+    page.goto(f"/signalen/{signal.pk}/")
+    expect(definition(page, "Uitkomst")).to_have_text("Contact gelegd, hulp geaccepteerd")
+    anna.step("uitkomst en ontvangstbewijs")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Ontvangstbewijs downloaden (pdf)").click()
+    pdf = PdfReader(download.value.path())
+    text = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
+    assert signal.reference in text
+    assert "b. Huurder gewezen op schuldhulpverlening: ja" in text
+    assert "Verificatiecode" in text
+    assert "Huisbezoek" not in text and "Telefoon" not in text

@@ -31,6 +31,7 @@ def signal(user, number: int, *, kind="nuisance", postcode="1012 AB", **fields) 
             wgs_reminder_sent=True,
             wgs_contact_attempted=True,
             wgs_handover_offered=True,
+            wgs_debt_help_pointed=True,
         )
     filed = file_signal(user, data)
     if fields:

@@ -35,6 +35,7 @@ def signal(postcode="1012 AB", house_number=5, addition="", kind="nuisance", by=
             wgs_reminder_sent=True,
             wgs_contact_attempted=True,
             wgs_handover_offered=True,
+            wgs_debt_help_pointed=True,
         )
     return file_signal(user(by), data)
 

@@ -20,6 +20,7 @@ RENT_ARREARS = {
     "wgs_reminder_sent": True,
     "wgs_contact_attempted": True,
     "wgs_handover_offered": True,
+    "wgs_debt_help_pointed": True,
 }
 
 

@@ -28,6 +28,8 @@ FILER_KEYS = {
     "wgs_reminder_sent",
     "wgs_contact_attempted",
     "wgs_handover_offered",
+    "wgs_debt_help_pointed",
+    "eviction_date",
     "external_reference",
     "team",
     "status",

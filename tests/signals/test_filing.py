@@ -132,6 +132,7 @@ def test_filters_and_search(file_as, user):
         wgs_reminder_sent=True,
         wgs_contact_attempted=True,
         wgs_handover_offered=True,
+        wgs_debt_help_pointed=True,
     )
     anna, omar = user("anna"), user("omar")
     assert set(selectors.signal_list(anna, {"kind": "rent_arrears"})) == {arrears}

@@ -12,9 +12,9 @@ from signals.services import import_signals, run_signal_import
 HEADER = (
     "kind;postcode;house_number;house_number_addition;description;urgency;resident_informed;"
     "arrears_amount;arrears_months;external_reference;wgs_reminder_sent;wgs_contact_attempted;"
-    "wgs_handover_offered"
+    "wgs_handover_offered;wgs_debt_help_pointed"
 )
-ARREARS_ROW = "Huurachterstand;1012ab;{n};;Huur niet betaald;normal;ja;1250,00;3;HA-{n};ja;ja;ja"
+ARREARS_ROW = "Huurachterstand;1012ab;{n};;Huur niet betaald;normal;ja;1250,00;3;HA-{n};ja;ja;ja;ja"
 
 
 def semicolon_file(*rows: str, bom=True) -> bytes:
@@ -56,8 +56,8 @@ def test_bad_rows_are_reported_by_line_and_good_rows_kept(user):
         "nuisance;0123 AB;5;;Overlast;normal;nee;;;;;;",
         "nuisance;1012 AB;5;;Overlast;normal;nee;;;;;;",
         "nuisance;9999 AA;5;;;normal;misschien;;;;;;",
-        "rent_arrears;1012 AB;6;;Huur;normal;ja;1250;3;HA-2;ja;nee;ja",
-        "nuisance;1012 AB;5;;Overlast;normal;nee;;;;;;;te veel",
+        "rent_arrears;1012 AB;6;;Huur;normal;ja;1250;3;HA-2;ja;nee;ja;ja",
+        "nuisance;1012 AB;5;;Overlast;normal;nee;;;;;;;;te veel",
     )
     result = import_signals(user("anna"), content)
     assert result.created == 2
@@ -72,7 +72,12 @@ def test_bad_rows_are_reported_by_line_and_good_rows_kept(user):
         },
         {
             "line": 6,
-            "errors": {"wgs_contact_attempted": ["Probeer eerst persoonlijk contact (Wgs)."]},
+            "errors": {
+                "wgs_contact_attempted": [
+                    "Probeer eerst persoonlijk contact met de huurder te krijgen "
+                    "(Bgs art. 2, onder a)."
+                ]
+            },
         },
         {"line": 7, "errors": {"__all__": ["Deze regel heeft meer waarden dan er kolommen zijn."]}},
     ]

@@ -127,17 +127,28 @@ def test_validation_messages(changes, field, messages):
         (
             {"wgs_reminder_sent": False},
             "wgs_reminder_sent",
-            ["Stuur eerst een schriftelijke herinnering (Wgs)."],
+            ["Stuur eerst ten minste één schriftelijke herinnering (Bgs art. 2, onder c)."],
         ),
         (
             {"wgs_contact_attempted": "nee"},
             "wgs_contact_attempted",
-            ["Probeer eerst persoonlijk contact (Wgs)."],
+            ["Probeer eerst persoonlijk contact met de huurder te krijgen (Bgs art. 2, onder a)."],
         ),
         (
             {"wgs_handover_offered": None},
             "wgs_handover_offered",
-            ["Bied de huurder eerst aan de gegevens aan de gemeente door te geven (Wgs)."],
+            [
+                "Bied de huurder in de herinnering eerst aan de gegevens aan de gemeente door "
+                "te geven, zonder bezwaar van de huurder (Bgs art. 2, onder d)."
+            ],
+        ),
+        (
+            {"wgs_debt_help_pointed": "nee"},
+            "wgs_debt_help_pointed",
+            [
+                "Wijs de huurder eerst op de mogelijkheid van schuldhulpverlening "
+                "(Bgs art. 2, onder b)."
+            ],
         ),
     ],
 )

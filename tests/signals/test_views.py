@@ -33,6 +33,8 @@ def test_new_signal_form_shows_every_field_without_js(client_for):
         "wgs_reminder_sent",
         "wgs_contact_attempted",
         "wgs_handover_offered",
+        "wgs_debt_help_pointed",
+        "eviction_date",
     ):
         assert f'name="{name}"' in html
     assert "Alleen invullen bij huurachterstand" in html
@@ -69,7 +71,8 @@ def test_errors_next_to_fields_and_input_kept(client_for):
     html = response.content.decode()
     assert Signal.objects.count() == 0
     assert "Postcodes met de letters SA bestaan niet." in html
-    assert "Probeer eerst persoonlijk contact (Wgs)." in html
+    assert "Probeer eerst persoonlijk contact met de huurder te krijgen" in html
+    assert "Wijs de huurder eerst op de mogelijkheid van schuldhulpverlening" in html
     assert 'value="1012 SA"' in html
     assert 'value="1250,00"' in html
     assert "Al maanden geen huur</textarea>" in html
