@@ -14,7 +14,9 @@ signals filed in the month and the work on the case they went into:
 Counts only, never a personal field, and every count passes the dashboard's disclosure
 control (`_suppress`, one function, so the rule can be swapped in one place): a cell
 under 5, or leaving fewer than 5 households of its month and kind, is not shown; a
-suppressed household total hides its whole row. Erased signals (retention blanks their
+suppressed household total hides its whole row, and two counts of a row that differ by
+1-4 hide the smaller (`_suppress_small_differences`). The monitor publishes no totals
+over months or kinds, so no other combination exists. Erased signals (retention blanks their
 address) each count as a household of their own."""
 
 from dataclasses import dataclass, field
@@ -161,6 +163,31 @@ def monitor(municipality_id: int, first_month: date, last_month: date) -> list[M
     return sorted(rows.values(), key=lambda r: (-r.month.toordinal(), kinds.index(r.kind)))
 
 
+def _suppress_small_differences(row: "MonitorRow", households: int) -> None:
+    """Complementary suppression within a row. The counts of a row nest (households ⊇
+    reached ⊇ help accepted ⊇ first conversations in term, …), so the difference of two
+    published counts is itself a count of households (e.g. reached but not accepting
+    help). Whenever two published counts of the row, or a count and the households, differ
+    by 1-4, the smaller is hidden too, until no such pair is left. Stricter than the
+    nesting needs, so it holds whichever counts nest."""
+    changed = True
+    while changed:
+        changed = False
+        published = [(households, None)] + [
+            (getattr(row, name), name) for name in COUNTS if getattr(row, name) is not None
+        ]
+        for value, name in published:
+            if name is None:
+                continue
+            if any(
+                other_name != name and 0 < other - value < aggregates.MIN_CELL
+                for other, other_name in published
+            ):
+                setattr(row, name, None)
+                changed = True
+                break
+
+
 def _fill(row: MonitorRow, day_counts: list[tuple[int, int]]) -> None:
     households = row.raw["households"]
     row.households = _suppress(households, None) if households else None
@@ -169,5 +196,6 @@ def _fill(row: MonitorRow, day_counts: list[tuple[int, int]]) -> None:
     row.signals = row.raw["signals"]
     for name in COUNTS:
         setattr(row, name, _suppress(row.raw[name], households))
+    _suppress_small_differences(row, households)
     if sum(n for _days, n in day_counts) >= aggregates.MIN_CELL:
         row.median_days_to_attempt = aggregates.weighted_median(day_counts)
