@@ -494,7 +494,7 @@ def import_complexes(user, content: bytes, organisation_id: int | None = None):
     """Upload complexes and their addresses: valid rows are kept, every bad row is
     reported with its line number; the valid rows are written in one transaction.
 
-    Limits (attack 10 of docs/privacy-aggregates.md): at most COMPLEX_IMPORT_MAX_BYTES and
+    Limits (attack 10 of docs/privacy.md): at most COMPLEX_IMPORT_MAX_BYTES and
     COMPLEX_IMPORT_MAX_ROWS; an address must lie in the corporation's municipality area,
     in the same municipality as the rest of its complex, and in no other complex. Every
     complex that gains an address goes back to pending approval."""

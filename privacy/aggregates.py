@@ -3,7 +3,7 @@
 Every function here returns counts and shares only, never a personal field, and computes
 them with grouped SQL. They aggregate on columns that retention keeps (kind, district,
 team, organisation, dates, status, outcome), so figures stay right after personal data
-is erased. The threat model of this module is docs/privacy-aggregates.md.
+is erased. The threat model of this module is docs/privacy.md.
 
 Suppression (DESIGN §3):
 - a count under `MIN_CELL` (5) is not shown (`None`, rendered "–");
@@ -134,7 +134,7 @@ def protect_table(
 
     Suppression only removes values, so the loop ends. The rules audit these patterns,
     not every linear combination of published values (no linear-programming audit); see
-    docs/privacy-aggregates.md for what remains. Computed in Python from counts already
+    docs/privacy.md for what remains. Computed in Python from counts already
     fetched: no queries."""
     layout = _layout(tuple(tuple(d) for d in dimensions))
     values = [0] * len(layout.keys)
