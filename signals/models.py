@@ -213,6 +213,7 @@ class Signal(models.Model):
             models.Index(
                 fields=["team", "filed_at"],
                 include=[
+                    "organisation",  # the dashboard groups by corporation too
                     "kind",
                     "status",
                     "triaged_at",
