@@ -53,6 +53,33 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
         indexes = [models.Index(fields=["group", "permission", "content_object"])]
 
 
+# What each kind of logged object is called for a person reading the log. The codes stay
+# in the database and the API (`object_type`), which other tools read.
+OBJECT_TYPE_LABELS = {
+    "signal": _("signaal"),
+    "signal_receipt": _("ontvangstbewijs van signaal"),
+    "signal_import": _("import van signalen"),
+    "case": _("casus"),
+    "case_share": _("gedeelde casus"),
+    "household": _("huishouden"),
+    "agreement": _("samenwerkingsafspraak"),
+    "contact": _("contactpersoon"),
+    "complex": _("complex"),
+    "complex_import": _("import van complex"),
+    "complex_approval": _("goedkeuring van complex"),
+    "reminder": _("melding"),
+    "monitor": _("monitor vroegsignalering"),
+    "access_log": _("inzagelog"),
+    "access_log_report": _("inzagerapport"),
+    "membership": _("lidmaatschap"),
+    "otp_device": _("tweestapsverificatie"),
+    "user_roles": _("rechten van gebruiker"),
+    "user_groups": _("groepen van gebruiker"),
+    "group_permissions": _("rechten van groep"),
+    "api_token": _("API-sleutel"),
+}
+
+
 class Purpose(models.TextChoices):
     WORK = "work", _("Reguliere werkzaamheden")
     TRIAGE = "triage", _("Triage")
@@ -151,6 +178,18 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%d-%m-%Y %H:%M} {self.username} {self.action} {self.object_type}"
+
+    @property
+    def role_label(self) -> str:
+        """The role in words ("triagist"), as the privacy officer and a resident read it."""
+        from partners.choices import Role
+
+        return str(Role(self.role).label) if self.role in Role.values else self.role
+
+    @property
+    def object_type_label(self) -> str:
+        label = OBJECT_TYPE_LABELS.get(self.object_type)
+        return str(label) if label else self.object_type.replace("_", " ")
 
     @property
     def reason(self) -> str:

@@ -92,6 +92,11 @@ def privacy_officer_municipality_ids(user) -> set[int]:
     }
 
 
+def privacy_officer_organisation(user):
+    """The organisation on whose behalf a privacy officer answers an access request."""
+    return next((m.organisation for m in memberships(user) if m.role == Role.PRIVACY_OFFICER), None)
+
+
 def acting_membership(user, organisation_id: int | None = None):
     """The membership a user acts through: for that organisation when given, else the first."""
     for membership in memberships(user):

@@ -69,6 +69,7 @@ def access_log(request):
         filters = form.cleaned_data if form.is_bound else {}
         rows = selectors.access_log_inquiry(request.user, filters)
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = selectors.label_log_objects(page.object_list)
         services.log_inquiry(
             request.user,
             AccessAction.LIST,
@@ -105,7 +106,9 @@ def access_log_export(request):
     form = AccessLogQueryForm(request.GET)
     if not form.is_valid():
         return render(request, "privacy/access_log.html", {"form": form}, status=400)
-    rows = list(selectors.access_log_inquiry(request.user, form.cleaned_data)[:EXPORT_MAX_ROWS])
+    rows = selectors.label_log_objects(
+        selectors.access_log_inquiry(request.user, form.cleaned_data)[:EXPORT_MAX_ROWS]
+    )
     services.log_inquiry(
         request.user,
         AccessAction.EXPORT,
@@ -121,11 +124,11 @@ def _export_row(row) -> list:
     return [
         timezone.localtime(row.at).strftime("%d-%m-%Y %H:%M:%S"),
         row.username,
-        row.role,
+        row.role_label,
         row.organisation_name,
         row.get_action_display(),
-        row.object_type,
-        row.object_id or ",".join(row.object_ids),
+        row.object_type_label,
+        row.object_label or (_("%(count)d objecten") % {"count": row.object_count}),
         row.get_purpose_display(),
         row.reason,
     ]
@@ -151,7 +154,14 @@ def access_log_report(request):
         household_key=key,
         reason=_("Inzageverzoek"),
     )
-    context = {"form": form, "rows": rows, "address": form.cleaned_data, "now": timezone.now()}
+    context = {
+        "form": form,
+        "rows": rows,
+        "summary": selectors.access_report_summary(rows),
+        "address": form.cleaned_data,
+        "now": timezone.now(),
+        "officer_organisation": policy.privacy_officer_organisation(request.user),
+    }
     return render(request, "privacy/access_log_report.html", context)
 
 
