@@ -279,11 +279,33 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A task that is not acknowledged within the visibility timeout is handed to another
+    # worker. Tasks are acknowledged late (after they ran), so the timeout must outlast the
+    # longest task (the hard time limit below) and the longest retry countdown (10 minutes),
+    # and be short enough that a batch lost with its worker is redelivered within minutes.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "1200")),
+        "socket_connect_timeout": 5,
+        "socket_timeout": 10,
+    }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The longest task (a reminder round over a national database, a 50 000-row import) takes
+# about a minute; a task still running after 15 minutes is stuck and is stopped. Imports
+# resume where they stopped, reminders wait in the outbox, so nothing is lost by it.
+CELERY_TASK_TIME_LIMIT = 15 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
+# Publishing while the broker is down fails within about a second instead of hanging a
+# web request: the work waits in the database and a periodic sweep queues it later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_IGNORE_RESULT = True
