@@ -82,6 +82,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so it also sees server errors raised in the middleware below it.
+    "wijkportaal.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -320,9 +322,13 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+    # JSON only: the browsable API is not offered (the OpenAPI docs describe the API), so
+    # `Accept: text/html` alone gets a 406 in JSON instead of an HTML page.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "wijkportaal.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "wijkportaal.api.exception_handler",
     # OPTIONS answers 405: the OpenAPI schema is the one description of the API.
@@ -377,6 +383,12 @@ RETENTION_CASE_DAYS = env_int("RETENTION_CASE_DAYS", 548)
 RETENTION_ACCESS_LOG_DAYS = env_int("RETENTION_ACCESS_LOG_DAYS", 5 * 365)
 CASE_REOPEN_DAYS = env_int("CASE_REOPEN_DAYS", 90)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
+# API imports up to this many rows are filed within the request; larger ones run in the
+# background (202 + status URL), so no request nears gunicorn's timeout.
+IMPORT_SYNC_MAX_ROWS = env_int("IMPORT_SYNC_MAX_ROWS", 2_000)
+# An uploaded file that was not processed within this many hours is cleared by the daily
+# retention task (the import is marked failed): the file holds personal data.
+IMPORT_FILE_MAX_HOURS = env_int("IMPORT_FILE_MAX_HOURS", 24)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 SHARE_MAX_DAYS = env_int("SHARE_MAX_DAYS", 90)
