@@ -129,3 +129,39 @@ def test_outbox_task_is_scheduled_by_the_migration(db):
     task = PeriodicTask.objects.get(task="cases.tasks.requeue_reminder_emails")
     assert task.enabled
     assert (task.interval.every, task.interval.period) == (2, "minutes")
+
+
+def test_pending_work_command_lists_and_requeues(make_signal):
+    make_signal(triage=date(2026, 12, 1))
+    with broker_down():
+        sweep_and_queue(moment(ROUND))
+    age_outbox()
+    out = StringIO()
+    call_command("pending_work", stdout=out)
+    assert "E-mails te laat (wachten op opnieuw aanbieden): 2" in out.getvalue()
+    assert mail.outbox == []
+    out = StringIO()
+    call_command("pending_work", "--requeue", stdout=out)
+    assert out.getvalue().splitlines()[-1] == "Opnieuw in de wachtrij: 2 e-mails, 0 imports"
+    assert len(mail.outbox) == 2
+
+
+def test_health_details_show_the_broker_and_waiting_work(client, make_signal):
+    make_signal(triage=date(2026, 12, 1))
+    with broker_down():
+        sweep_and_queue(moment(ROUND))
+    age_outbox()
+    response = client.get("/healthz/details")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "ok",
+        "emails_waiting": 2,
+        "emails_given_up": 0,
+        "imports_waiting": 0,
+    }
+    with mock.patch("wijkportaal.views.broker_available", return_value=False):
+        down = client.get("/healthz/details")
+    assert down.status_code == 503
+    assert (down.json()["status"], down.json()["broker"]) == ("degraded", "unavailable")
