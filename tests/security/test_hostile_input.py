@@ -134,3 +134,25 @@ def test_unknown_api_path_is_json_404(api_for):
 @pytest.mark.parametrize("path", ["/signalen/"])
 def test_pages_keep_their_html_errors(client_for, path):
     assert client_for("anna").get(path)["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        (b"Over\x00last", "Regel 2, kolom code: tekst mag geen NUL-teken (\\x00) bevatten."),
+        (b"x" * 140_000, "Regel 2: een waarde is langer dan 131072 tekens."),
+    ],
+)
+def test_complex_import_refuses_bad_bytes_the_same_way(user, cell, message):
+    from django.core.exceptions import ValidationError
+
+    from partners.models import Complex
+    from partners.services import REQUIRED_COMPLEX_COLUMNS, import_complexes
+
+    header = ";".join(REQUIRED_COMPLEX_COLUMNS).encode()
+    row = b";".join([cell] + [b"1"] * (len(REQUIRED_COMPLEX_COLUMNS) - 1))
+    before = Complex.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        import_complexes(user("anna"), header + b"\r\n" + row + b"\r\n")
+    assert refused.value.message_dict["file"][0].startswith(message)
+    assert Complex.objects.count() == before
