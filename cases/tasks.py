@@ -5,6 +5,7 @@ the claimed Reminder rows make the second run a no-op. E-mail goes through the o
 next round or by `requeue_reminder_emails`. No task is scheduled further ahead than
 Redis' visibility timeout (20 minutes): e-mail retries back off to at most 10 minutes."""
 
+import contextlib
 import logging
 from datetime import datetime, timedelta
 
@@ -138,5 +139,7 @@ def send_reminder_emails(reminder_ids: list[int]) -> int:
         except EMAIL_ERRORS as exc:
             logger.warning("E-mail voor herinnering %s mislukt: %s", reminder_id, exc)
             _postpone(reminder_id, email_backoff(0))
-            send_reminder_email.apply_async((reminder_id,), countdown=email_backoff(0))
+            # With the broker down the outbox queues it again when its turn comes.
+            with contextlib.suppress(*BROKER_ERRORS):
+                send_reminder_email.apply_async((reminder_id,), countdown=email_backoff(0))
     return sent

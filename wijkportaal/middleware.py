@@ -57,3 +57,5 @@ class ApiErrorMiddleware:
             detail = _("Ongeldig verzoek.")
         response.content = json.dumps({"detail": detail}).encode()
         response["Content-Type"] = "application/json"
+        if response.has_header("Content-Length"):  # set by CommonMiddleware for the old body
+            response["Content-Length"] = str(len(response.content))

@@ -266,6 +266,10 @@ def _email_settings(url: str) -> dict:
 
 
 globals().update(_email_settings(EMAIL_URL))
+# A mail server that hangs must give up well within the 5-minute lease a worker holds on a
+# reminder while sending it (cases/notification_services.py), or another worker would
+# send the same e-mail.
+EMAIL_TIMEOUT = 30
 
 # Celery: Redis in production and CI; a filesystem broker for the embedded `make run`.
 CELERY_DATA_DIR = Path(env("CELERY_DATA_DIR", str(BASE_DIR / ".celery")))

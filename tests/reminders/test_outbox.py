@@ -165,3 +165,23 @@ def test_health_details_show_the_broker_and_waiting_work(client, make_signal):
         down = client.get("/healthz/details")
     assert down.status_code == 503
     assert (down.json()["status"], down.json()["broker"]) == ("degraded", "unavailable")
+
+
+def test_failed_email_in_a_batch_waits_in_the_outbox_when_the_retry_cannot_be_queued(
+    make_signal, settings
+):
+    from cases.tasks import send_reminder_email
+
+    make_signal(triage=date(2026, 12, 1))
+    with broker_down():
+        sweep_and_queue(moment(ROUND))
+    ids = sorted(outbox.pending_emails().values_list("pk", flat=True))
+    settings.EMAIL_BACKEND = "tests.reminders.test_delivery.FailingBackend"
+    with mock.patch.object(
+        send_reminder_email, "apply_async", side_effect=OperationalError("Connection refused")
+    ):
+        assert send_reminder_emails.apply(args=[ids]).result == 0
+    # Both stay pending, their turn one back-off step ahead; the outbox picks them up then.
+    assert outbox.pending_emails().count() == 2
+    assert not outbox.due_for_requeue().exists()
+    assert outbox.due_for_requeue(timezone.now() + timedelta(minutes=5)).count() == 2

@@ -126,9 +126,11 @@ def test_database_down_on_the_api_is_json_503(api_for):
 
 
 def test_unknown_api_path_is_json_404(api_for):
-    response = api_for("anna").get("/api/v1/bestaat-niet/")
+    response = api_for("anna").post("/api/v1/bestaat-niet/", {"a": 1}, format="json")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
+    # The length announced is the JSON body's, or a keep-alive client waits for more.
+    assert response["Content-Length"] == str(len(response.content))
 
 
 @pytest.mark.parametrize("path", ["/signalen/"])
