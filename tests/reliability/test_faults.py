@@ -24,7 +24,7 @@ from signals.services import start_waiting_imports, waiting_imports
 
 from .conftest import VISIBILITY_TIMEOUT, wait_for
 
-# Kept out of `make test` (about two and a half minutes): `make test-reliability`, which CI runs.
+# Kept out of `make test` (1 to 2.5 minutes): `make test-reliability`, which CI runs.
 pytestmark = pytest.mark.reliability
 
 ROUND = timezone.make_aware(timezone.datetime(2026, 12, 2, 9, 0))
