@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: install run test lint format messages clean bench
+.PHONY: install run test test-reliability lint format messages clean bench
 
 # Installs the dependencies listed in pyproject.toml (runtime + dev) into .venv.
 $(VENV)/.installed: pyproject.toml
@@ -33,6 +33,12 @@ test: install
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(PY) -m pytest $(PYTEST_ARGS)
+
+# The fault-injection suite (docs/operations.md): its own Redis on a free port, worker
+# processes killed with SIGKILL, the broker stopped mid-round. Prints its figures and writes
+# test-artifacts/reliability/summary.json. Needs redis-server on the PATH.
+test-reliability: install
+	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(PY) -m pytest tests/reliability -m reliability -s -q $(PYTEST_ARGS)
 
 # Benchmark on PostgreSQL: generates wp_bench_$(SCALE), serves it with gunicorn and measures
 # (docs/performance.md). `make bench SCALE=small` takes a few minutes.

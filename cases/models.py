@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Organisation
@@ -286,6 +287,12 @@ class Reminder(models.Model):
     email_sent_at = models.DateTimeField(_("e-mail verstuurd"), null=True, blank=True)
     email_error = models.TextField(_("e-mailfout"), blank=True)
     email_attempts = models.PositiveSmallIntegerField(_("e-mailpogingen"), default=0)
+    # The outbox (cases/outbox.py): a wanted, unsent e-mail is queued again once this
+    # moment lies a few minutes behind (the claim, the last queueing or a retry's turn).
+    email_next_try_at = models.DateTimeField(_("e-mail aan de beurt"), default=timezone.now)
+    # Set while one worker sends the e-mail, so a duplicated task skips it; a worker that
+    # dies while sending leaves a lease that simply runs out.
+    email_lease_until = models.DateTimeField(_("e-mail in behandeling tot"), null=True, blank=True)
     # The sweep run that inserted this row: after a bulk insert that ignores conflicts,
     # the rows carrying the run's token are exactly the ones this run claimed.
     claim = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
@@ -301,7 +308,12 @@ class Reminder(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["recipient", "read_at", "-created_at"], name="reminder_inbox")
+            models.Index(fields=["recipient", "read_at", "-created_at"], name="reminder_inbox"),
+            models.Index(
+                fields=["email_next_try_at"],
+                condition=models.Q(email_wanted=True, email_sent_at__isnull=True),
+                name="reminder_outbox",
+            ),
         ]
 
     def __str__(self):

@@ -1,8 +1,12 @@
 """Writes for notifications: mark read, e-mail preferences, delivering one e-mail."""
 
+from datetime import timedelta
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -67,32 +71,43 @@ def reminder_email(reminder: Reminder) -> EmailMultiAlternatives:
     return message
 
 
-def deliver_reminder_email(reminder_id) -> bool:
-    """Send the reminder's e-mail once; record every attempt and its error.
+# How long one worker may take to hand an e-mail to the mail server before another may try.
+EMAIL_LEASE = timedelta(minutes=5)
 
-    The row is locked while sending, so a duplicated task waits or skips instead of
-    sending twice. Returns True when sent now; raises the delivery error after recording
-    it, so the caller can retry."""
-    failure = None
-    with transaction.atomic():
-        reminder = (
-            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient")
-            .filter(pk=reminder_id, email_wanted=True, email_sent_at__isnull=True)
-            .first()
-        )
-        if reminder is None or not reminder.recipient.email:
-            return False
-        reminder.email_attempts += 1
-        try:
-            reminder_email(reminder).send()
-        except EMAIL_ERRORS as exc:
-            failure = exc
-            reminder.email_error = f"{type(exc).__name__}: {exc}"[:2000]
-        else:
-            reminder.email_sent_at = timezone.now()
-            reminder.email_error = ""
-        reminder.save(update_fields=["email_attempts", "email_error", "email_sent_at"])
-    if failure is not None:
-        raise failure
+
+def message_id(reminder: Reminder) -> str:
+    """The same Message-ID for every attempt, so a duplicate after a crash is recognisable
+    (and dropped by mail systems that deduplicate on it)."""
+    domain = urlsplit(settings.SITE_URL).hostname or "wijkportaal.local"
+    return f"<herinnering-{reminder.pk}@{domain}>"
+
+
+def deliver_reminder_email(reminder_id) -> bool:
+    """Send the reminder's e-mail unless it was sent or another worker is sending it.
+
+    Three short steps, no transaction held open while the mail server talks: take a
+    lease on the row (one UPDATE that also counts the attempt), send, and mark the row
+    sent in its own UPDATE right after the server accepted. A worker that dies between
+    the acceptance and that UPDATE leaves the row unsent, so the outbox sends it again:
+    e-mail is delivered at least once, with the same Message-ID. Returns True when sent
+    now; raises the delivery error after recording it, so the caller can retry."""
+    now = timezone.now()
+    unsent = Reminder.objects.filter(pk=reminder_id, email_wanted=True, email_sent_at__isnull=True)
+    leased = unsent.filter(Q(email_lease_until__isnull=True) | Q(email_lease_until__lt=now)).update(
+        email_lease_until=now + EMAIL_LEASE, email_attempts=F("email_attempts") + 1
+    )
+    if not leased:
+        return False
+    reminder = Reminder.objects.select_related("recipient").get(pk=reminder_id)
+    if not reminder.recipient.email:  # the address was removed after the claim
+        unsent.update(email_wanted=False, email_lease_until=None)
+        return False
+    message = reminder_email(reminder)
+    message.extra_headers["Message-ID"] = message_id(reminder)
+    try:
+        message.send()
+    except EMAIL_ERRORS as exc:
+        unsent.update(email_error=f"{type(exc).__name__}: {exc}"[:2000], email_lease_until=None)
+        raise
+    unsent.update(email_sent_at=timezone.now(), email_error="", email_lease_until=None)
     return True

@@ -46,16 +46,20 @@ def read_table(
     if not text.strip():
         raise ValidationError({"file": [_("Het bestand is leeg.")]})
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text))
-    header = [column.strip().lower() for column in next(reader)]
+    try:
+        header = [column.strip().lower() for column in next(reader)]
+    except csv.Error:
+        raise ValidationError({"file": [_("De kopregel kan niet gelezen worden.")]}) from None
+    if any("\x00" in column for column in header):
+        raise ValidationError({"file": [_("De kopregel bevat een NUL-teken (\\x00).")]})
     missing = [column for column in required if column not in header]
     if missing:
         message = _("Kolommen ontbreken: %(columns)s.") % {"columns": ", ".join(missing)}
         raise ValidationError({"file": [message]})
     if check_header:
         check_header(header)
-    rows, line = [], reader.line_num
-    for values in reader:
-        start, line = line + 1, reader.line_num
+    rows, line, bad = [], reader.line_num, []
+    for start, values in _rows(reader, line):
         if not any(value.strip() for value in values):
             continue
         if max_rows is not None and len(rows) == max_rows:
@@ -64,8 +68,49 @@ def read_table(
         data = {column: value.strip() for column, value in zip(header, values, strict=False)}
         if len(values) > len(header):
             data[EXTRA] = values[len(header) :]
+        bad.extend(_nul_errors(start, data))
         rows.append((start, data))
+    if bad:
+        raise ValidationError({"file": bad[:MAX_REPORTED]})
     return rows
+
+
+# Bad bytes refuse the whole file before anything is written (the first few are named):
+# a NUL byte or an overlong field means a damaged or wrong file, not one bad signal.
+MAX_REPORTED = 10
+
+
+def _rows(reader, line: int):
+    """(first line, values) per record; a field over the csv module's limit (128 KB,
+    usually a quote that is never closed) is a clear error instead of a crash."""
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                message = _(
+                    "Regel %(line)d: een waarde is langer dan %(max)d tekens. "
+                    "Controleer de aanhalingstekens."
+                )
+                params = {"line": line + 1, "max": csv.field_size_limit()}
+            else:
+                message = _("Regel %(line)d kan niet gelezen worden: %(error)s")
+                params = {"line": line + 1, "error": exc}
+            raise ValidationError({"file": [message % params]}) from None
+        yield line + 1, values
+        line = reader.line_num
+
+
+def _nul_errors(line: int, data: dict) -> list[str]:
+    """PostgreSQL cannot store a NUL byte in text: name the line and column."""
+    return [
+        _("Regel %(line)d, kolom %(column)s: tekst mag geen NUL-teken (\\x00) bevatten.")
+        % {"line": line, "column": column}
+        for column, value in data.items()
+        if column != EXTRA and "\x00" in value
+    ]
 
 
 # --- writing ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import AccessLog, AccessLogChainHead, AccessLogCheckpoint
@@ -82,12 +82,29 @@ class Verification:
 
 
 def verify() -> Verification:
-    """Walk the chain in id order, streamed; stop at the first broken link."""
+    """Walk the chain in id order, streamed; stop at the first broken link.
+
+    Writers keep appending while this runs, and retention may cut the oldest rows: the
+    checkpoint, the rows and the head are read in one snapshot (REPEATABLE READ on
+    PostgreSQL), and only the rows up to the head read first are walked, so a row
+    committed meanwhile never looks like a broken or missing link."""
+    with transaction.atomic():
+        # Only as the outermost transaction: inside a caller's, its level stands.
+        if connection.vendor == "postgresql" and len(connection.atomic_blocks) == 1:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        return _verify()
+
+
+def _verify() -> Verification:
+    head = AccessLogChainHead.objects.filter(pk=1).first()
     checkpoint = AccessLogCheckpoint.objects.order_by("-removed_through_id").first()
     expected_prev = checkpoint.anchor_hash if checkpoint else ""
     rows = 0
     fields = ["id", "prev_hash", "hash", *CONTENT_FIELDS]
     queryset = AccessLog.objects.order_by("id").values(*fields)
+    if head and head.last_id:
+        queryset = queryset.filter(id__lte=head.last_id)
     for row in queryset.iterator(chunk_size=VERIFY_CHUNK):
         rows += 1
         content = {f: row[f] for f in CONTENT_FIELDS}
@@ -96,7 +113,6 @@ def verify() -> Verification:
         if row["hash"] != row_hash(row["prev_hash"], content):
             return Verification(False, rows, row["id"], row["at"], "inhoud gewijzigd")
         expected_prev = row["hash"]
-    head = AccessLogChainHead.objects.filter(pk=1).first()
     # The head holds the newest hash: rows removed from the end would leave it dangling.
     if head and head.last_hash != expected_prev:
         return Verification(False, rows, head.last_id, None, "laatste regels ontbreken")

@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, CaseState
-from signals.models import Signal, SignalStatus
+from signals.models import ImportStatus, Signal, SignalImport, SignalStatus
 
 from .models import (
     AccessLog,
@@ -131,6 +131,7 @@ class Counts:
     cases: int = 0
     case_signals: int = 0
     access_log: int = 0
+    import_files: int = 0
 
 
 def apply_retention(now: datetime | None = None, *, dry_run=False, triggered_by="") -> RetentionRun:
@@ -144,6 +145,7 @@ def apply_retention(now: datetime | None = None, *, dry_run=False, triggered_by=
     run.access_log_removed = counts.access_log
     run.finished_at = timezone.now()
     run.save()
+    run.import_files_cleared = counts.import_files  # reported by the command, not stored
     return run
 
 
@@ -153,6 +155,7 @@ def count_due(now: datetime) -> Counts:
         cases=cases_due(now).count(),
         case_signals=case_signals_due(now).count(),
         access_log=access_log_due(now).count(),
+        import_files=import_files_due(now).count(),
     )
 
 
@@ -174,7 +177,25 @@ def erase_due(now: datetime) -> Counts:
         if done < BATCH:
             break
     counts.access_log = remove_old_access_log(now)
+    counts.import_files = clear_import_files(now)
     return counts
+
+
+def import_files_due(now: datetime) -> QuerySet:
+    """Uploaded files still stored after `IMPORT_FILE_MAX_HOURS`: imports that never ran
+    (or stopped) keep personal data no one will process any more."""
+    cutoff = now - timedelta(hours=settings.IMPORT_FILE_MAX_HOURS)
+    return SignalImport.objects.exclude(content="").filter(uploaded_at__lt=cutoff)
+
+
+def clear_import_files(now: datetime) -> int:
+    """Clear those files; an import still unfinished is marked failed, so its page stops
+    waiting and says how far it got."""
+    due = import_files_due(now)
+    unfinished = due.filter(finished_at__isnull=True).update(
+        content="", status=ImportStatus.FAILED, finished_at=timezone.now()
+    )
+    return unfinished + due.update(content="")
 
 
 def remove_old_access_log(now: datetime) -> int:

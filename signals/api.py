@@ -20,6 +20,7 @@ from .receipt import receipt_response
 from .serializers import (
     SIGNAL_SCHEMA,
     DuplicateSerializer,
+    ImportJobSerializer,
     ImportResultSerializer,
     ImportUploadSerializer,
     SignalFilterSerializer,
@@ -102,13 +103,35 @@ class SignalViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Import signals from a CSV file",
+        description=(
+            "Up to IMPORT_SYNC_MAX_ROWS rows (2 000) the rows are filed within the request "
+            "(200 with the result). A larger file becomes a background import: 202 with its "
+            "status URL, which reports progress and the per-line errors."
+        ),
         request={"multipart/form-data": ImportUploadSerializer},
-        responses=ImportResultSerializer,
+        responses={200: ImportResultSerializer, 202: ImportJobSerializer},
     )
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
     def import_csv(self, request):
         self._require_filing()
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        result = services.import_signals(request.user, upload.validated_data["file"].read())
-        return Response(result.as_dict())
+        file = upload.validated_data["file"]
+        result = services.import_through_api(request.user, file.read(), file.name)
+        if isinstance(result, services.ImportResult):
+            return Response(result.as_dict())
+        return Response(ImportJobSerializer(result).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        summary="Progress and report of a background import (404 when not yours)",
+        responses=ImportJobSerializer,
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path=f"imports/(?P<import_id>{UUID_PATTERN})",
+        url_name="import-status",
+    )
+    def import_status(self, request, import_id=None):
+        signal_import = selectors.signal_import_status(request.user, import_id)
+        return Response(ImportJobSerializer(signal_import).data)

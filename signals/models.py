@@ -293,6 +293,10 @@ class SignalImport(models.Model):
     uploaded_at = models.DateTimeField(_("geüpload op"), auto_now_add=True)
     started_at = models.DateTimeField(_("gestart op"), null=True, blank=True)
     finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
+    # Handed to the broker (empty: the broker was down, the import waits for the sweep).
+    queued_at = models.DateTimeField(_("in de wachtrij gezet"), null=True, blank=True)
+    # Renewed by every batch: a running import whose heartbeat stopped lost its worker.
+    heartbeat_at = models.DateTimeField(_("laatste voortgang"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import van signalen")
@@ -306,6 +310,10 @@ class SignalImport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    @property
+    def is_waiting_for_queue(self) -> bool:
+        return self.status == ImportStatus.PENDING and self.queued_at is None
 
     @property
     def error_count(self) -> int:

@@ -104,6 +104,20 @@ def signal_import_detail(user, pk) -> SignalImport:
     return get_object_or_404(policy.visible_signal_imports(user).select_related("user"), pk=pk)
 
 
+def signal_import_status(user, pk) -> SignalImport:
+    """A background import's progress and report through the API (404 when not visible);
+    logged, since the per-line messages can quote what the file said."""
+    signal_import = signal_import_detail(user, pk)
+    access_log.record(
+        user,
+        AccessAction.READ,
+        "signal_import",
+        signal_import.pk,
+        organisation_id=signal_import.organisation_id,
+    )
+    return signal_import
+
+
 def signal_import_error_export(user, pk) -> SignalImport:
     """An import whose error report the user downloads (404 when not visible); the export
     is written to the access log, since the messages can quote what the file said."""

@@ -2,6 +2,7 @@
 (`privacy.policy.signal_perspective`): the filer sees their own fields, the routed team
 sees a little more. Neither shape says anything about cases."""
 
+from django.urls import reverse
 from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
@@ -114,6 +115,23 @@ class ImportResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     duplicates = serializers.IntegerField()
     errors = ImportErrorSerializer(many=True)
+
+
+class ImportJobSerializer(serializers.Serializer):
+    """A background import: where it stands, and the per-line report so far."""
+
+    id = serializers.UUIDField()
+    status = serializers.CharField()
+    waiting_for_queue = serializers.BooleanField(source="is_waiting_for_queue")
+    total_rows = serializers.IntegerField()
+    processed_rows = serializers.IntegerField()
+    created = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    errors = ImportErrorSerializer(many=True)
+    status_url = serializers.SerializerMethodField()
+
+    def get_status_url(self, signal_import) -> str:
+        return reverse("signal-import-status", kwargs={"import_id": signal_import.pk})
 
 
 class SignalFilterSerializer(serializers.Serializer):

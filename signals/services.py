@@ -1,14 +1,16 @@
 """Writes of the signals domain: one transactional function per use case."""
 
 import dataclasses
+import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +43,8 @@ from .models import (
 
 DESCRIPTION_MAX = 5000
 ARREARS_MAX = Decimal("1000000")
+logger = logging.getLogger(__name__)
+
 IMPORT_BATCH_SIZE = 500
 # An eviction date on a rent-arrears signal: triage within three working days at most.
 EVICTION_TRIAGE_DAYS = 3
@@ -542,13 +546,28 @@ def import_signals(user, raw: bytes, organisation_id: int | None = None) -> Impo
 
 
 def start_signal_import(user, raw: bytes, filename: str, organisation_id=None) -> SignalImport:
-    """Store an uploaded file and queue its processing. The header is checked now, so a
-    wrong file is refused at once; the rows are filed by `run_signal_import`."""
-    from .tasks import run_signal_import_task
-
+    """Store an uploaded file and queue its processing. The header and every line's bytes
+    are checked now, so a wrong file is refused at once; the rows are filed by
+    `run_signal_import`. With the broker down the upload is still accepted: it waits,
+    and `start_waiting_imports` queues it when the broker is back."""
     organisation = filing_organisation(user, organisation_id)
     text = decode_csv(raw)
+    return _store_import(user, organisation, text, csv_io.read_rows(text), filename)
+
+
+def import_through_api(user, raw: bytes, filename: str) -> ImportResult | SignalImport:
+    """`POST /api/v1/signals/import/`: a small file is filed within the request (the
+    result at once); above `IMPORT_SYNC_MAX_ROWS` rows it becomes a background import like
+    a web upload, well inside any request timeout."""
+    organisation = filing_organisation(user)
+    text = decode_csv(raw)
     rows = csv_io.read_rows(text)
+    if len(rows) <= settings.IMPORT_SYNC_MAX_ROWS:
+        return import_signal_rows(user, organisation, rows)
+    return _store_import(user, organisation, text, rows, filename)
+
+
+def _store_import(user, organisation, text: str, rows: list, filename: str) -> SignalImport:
     with transaction.atomic():
         signal_import = SignalImport.objects.create(
             organisation=organisation,
@@ -565,19 +584,82 @@ def start_signal_import(user, raw: bytes, filename: str, organisation_id=None) -
             signal_import.pk,
             organisation_id=organisation.pk,
         )
-        transaction.on_commit(lambda: run_signal_import_task.delay(str(signal_import.pk)))
+        transaction.on_commit(lambda: queue_signal_import(signal_import.pk))
     return signal_import
 
 
-def run_signal_import(import_id) -> SignalImport:
-    """Process a stored upload. Idempotent: a finished import is left alone, and a rerun
-    after a crash resumes after the last committed batch."""
-    signal_import = SignalImport.objects.select_related("organisation", "user").get(pk=import_id)
-    if signal_import.is_finished:
-        return signal_import
-    SignalImport.objects.filter(pk=import_id).update(
-        status=ImportStatus.RUNNING, started_at=signal_import.started_at or timezone.now()
+def queue_signal_import(import_id) -> bool:
+    """Hand the import to the broker; False (logged, never raised) when it is down."""
+    from wijkportaal.celery import BROKER_ERRORS
+
+    from .tasks import run_signal_import_task
+
+    try:
+        run_signal_import_task.delay(str(import_id))
+    except BROKER_ERRORS as exc:
+        logger.warning("Import %s wacht: broker niet bereikbaar (%s)", import_id, exc)
+        return False
+    SignalImport.objects.filter(pk=import_id, queued_at__isnull=True).update(
+        queued_at=timezone.now()
     )
+    return True
+
+
+# A batch of IMPORT_BATCH_SIZE rows takes well under a second: an import without progress
+# for this long lost its worker (or was never queued) and is queued again.
+IMPORT_STALE_AFTER = timedelta(minutes=5)
+
+
+def waiting_imports(now=None):
+    """Imports that should be running but are not: never queued (broker down at upload),
+    or queued/running without a heartbeat for `IMPORT_STALE_AFTER`."""
+    now = now or timezone.now()
+    stale = now - IMPORT_STALE_AFTER
+    return SignalImport.objects.filter(
+        status__in=[ImportStatus.PENDING, ImportStatus.RUNNING], finished_at__isnull=True
+    ).filter(
+        Q(queued_at__isnull=True)
+        | Q(queued_at__lt=stale, heartbeat_at__isnull=True)
+        | Q(heartbeat_at__lt=stale)
+    )
+
+
+def start_waiting_imports() -> int:
+    """The periodic sweep: queue every waiting import (see `waiting_imports`)."""
+    started = 0
+    for import_id in waiting_imports().order_by("uploaded_at").values_list("pk", flat=True):
+        SignalImport.objects.filter(pk=import_id).update(queued_at=None)
+        if not queue_signal_import(import_id):
+            break  # the broker is still down: the rest waits for the next sweep
+        started += 1
+    return started
+
+
+def _claim_import(import_id) -> bool:
+    """Take the import for this worker: one UPDATE, so of two deliveries of the same task
+    (a redelivery while the first still runs) only one proceeds."""
+    now = timezone.now()
+    return bool(
+        SignalImport.objects.filter(
+            pk=import_id, status__in=[ImportStatus.PENDING, ImportStatus.RUNNING]
+        )
+        .filter(Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - IMPORT_STALE_AFTER))
+        .update(
+            status=ImportStatus.RUNNING, heartbeat_at=now, started_at=Coalesce("started_at", now)
+        )
+    )
+
+
+def run_signal_import(import_id) -> SignalImport:
+    """Process a stored upload. Idempotent: a finished import is left alone, one already
+    running elsewhere too, and a rerun after a crash resumes after the last committed
+    batch. The progress (`processed_rows`) is committed in the same transaction as the
+    batch it counts, so the import and a line number identify every row: a retry never
+    files a row twice, with or without external references. The file is cleared when
+    the import ends, whatever the outcome."""
+    if not _claim_import(import_id):
+        return SignalImport.objects.get(pk=import_id)
+    signal_import = SignalImport.objects.select_related("organisation", "user").get(pk=import_id)
     rows = csv_io.read_rows(signal_import.content)
 
     def save_progress(result: ImportResult) -> None:
@@ -586,6 +668,7 @@ def run_signal_import(import_id) -> SignalImport:
             created=result.created,
             duplicates=result.duplicates,
             errors=result.errors,
+            heartbeat_at=timezone.now(),
         )
 
     resumed = ImportResult(
@@ -602,9 +685,10 @@ def run_signal_import(import_id) -> SignalImport:
             on_batch=lambda r: save_progress(_merged(resumed, r)),
         )
     except Exception:
-        # Committed batches stay; the page stops waiting and says where it stopped.
+        # Committed batches stay; the page stops waiting and says where it stopped. The
+        # file holds personal data: it goes now, the user uploads again for the rest.
         SignalImport.objects.filter(pk=import_id).update(
-            status=ImportStatus.FAILED, finished_at=timezone.now()
+            status=ImportStatus.FAILED, finished_at=timezone.now(), content=""
         )
         raise
     with transaction.atomic():

@@ -1,4 +1,6 @@
-"""API framework pieces shared by every app: pagination and error translation."""
+"""API framework pieces shared by every app: pagination and error translation. The JSON
+parser that refuses hostile input is in `parsers.py`, JSON bodies for errors Django
+renders itself in `middleware.py`."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so it also sees server errors raised in the middleware below it.
+    "wijkportaal.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -265,6 +267,10 @@ def _email_settings(url: str) -> dict:
 
 
 globals().update(_email_settings(EMAIL_URL))
+# A mail server that hangs must give up well within the 5-minute lease a worker holds on a
+# reminder while sending it (cases/notification_services.py), or another worker would
+# send the same e-mail.
+EMAIL_TIMEOUT = 30
 
 # Celery: Redis in production and CI; a filesystem broker for the embedded `make run`.
 CELERY_DATA_DIR = Path(env("CELERY_DATA_DIR", str(BASE_DIR / ".celery")))
@@ -280,11 +286,33 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A task that is not acknowledged within the visibility timeout is handed to another
+    # worker. Tasks are acknowledged late (after they ran), so the timeout must outlast the
+    # longest task (the hard time limit below) and the longest retry countdown (10 minutes),
+    # and be short enough that a batch lost with its worker is redelivered within minutes.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "1200")),
+        "socket_connect_timeout": 5,
+        "socket_timeout": 10,
+    }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The longest task (a reminder round over a national database, a 50 000-row import) takes
+# about a minute; a task still running after 15 minutes is stuck and is stopped. Imports
+# resume where they stopped, reminders wait in the outbox, so nothing is lost by it.
+CELERY_TASK_TIME_LIMIT = 15 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
+# Publishing while the broker is down fails within about a second instead of hanging a
+# web request: the work waits in the database and a periodic sweep queues it later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_IGNORE_RESULT = True
@@ -299,9 +327,13 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+    # JSON only: the browsable API is not offered (the OpenAPI docs describe the API), so
+    # `Accept: text/html` alone gets a 406 in JSON instead of an HTML page.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "wijkportaal.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "wijkportaal.api.exception_handler",
     # OPTIONS answers 405: the OpenAPI schema is the one description of the API.
@@ -359,6 +391,12 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
 # A complex list is a building's addresses: small. A whole-city upload is refused.
 COMPLEX_IMPORT_MAX_ROWS = env_int("COMPLEX_IMPORT_MAX_ROWS", 5_000)
 COMPLEX_IMPORT_MAX_BYTES = env_int("COMPLEX_IMPORT_MAX_BYTES", 512 * 1024)
+# API imports up to this many rows are filed within the request; larger ones run in the
+# background (202 + status URL), so no request nears gunicorn's timeout.
+IMPORT_SYNC_MAX_ROWS = env_int("IMPORT_SYNC_MAX_ROWS", 2_000)
+# An uploaded file that was not processed within this many hours is cleared by the daily
+# retention task (the import is marked failed): the file holds personal data.
+IMPORT_FILE_MAX_HOURS = env_int("IMPORT_FILE_MAX_HOURS", 24)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 SHARE_MAX_DAYS = env_int("SHARE_MAX_DAYS", 90)

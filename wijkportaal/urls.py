@@ -21,6 +21,7 @@ api_patterns = [
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/details", views.healthz_details, name="healthz-details"),
     path("", views.home, name="home"),
     path(
         "inloggen/",

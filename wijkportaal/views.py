@@ -21,6 +21,45 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+def broker_available() -> bool:
+    """One connection attempt to the broker (a few seconds at most when it is down)."""
+    from .celery import BROKER_ERRORS, app
+
+    try:
+        with app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, timeout=3)
+    except BROKER_ERRORS:
+        return False
+    return True
+
+
+@require_GET
+@never_cache
+def healthz_details(request):
+    """For monitoring: database, broker and the work waiting for them (counts only, no
+    personal data). 503 when the database or the broker is unavailable; `/healthz`
+    stays the cheap liveness check."""
+    from cases import outbox
+    from signals.services import waiting_imports
+
+    try:
+        counts = {
+            "emails_waiting": outbox.due_for_requeue().count(),
+            "emails_given_up": outbox.given_up().count(),
+            "imports_waiting": waiting_imports().count(),
+        }
+    except Exception:
+        return JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
+    broker = broker_available()
+    body = {
+        "status": "ok" if broker else "degraded",
+        "database": "ok",
+        "broker": "ok" if broker else "unavailable",
+        **counts,
+    }
+    return JsonResponse(body, status=200 if broker else 503)
+
+
 @login_required
 def home(request):
     """Start page: who you are, for which organisation, and what you can do next."""

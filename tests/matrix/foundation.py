@@ -23,6 +23,7 @@ ROWS = [
         {**dict.fromkeys(everyone, 302), "anonymous": 200},
     ),
     Row("healthz", "GET", lambda w: "/healthz", public),
+    Row("healthz_details", "GET", lambda w: "/healthz/details", public),
     # The schema and docs describe the API, not data: public, so clients can generate code.
     Row("api-schema", "GET", lambda w: "/api/v1/schema/", public, api=True),
     Row("api-docs", "GET", lambda w: "/api/v1/docs/", public, api=True),

@@ -135,4 +135,12 @@ ROWS = [
         multipart=True,
         logs_access=True,
     ),
+    Row(
+        "signals_api_import_status",
+        "GET",
+        lambda w: f"/api/v1/signals/imports/{w['signals_import'].pk}/",
+        {**de_linde_import, "anonymous": 401},
+        api=True,
+        logs_access=True,
+    ),
 ]

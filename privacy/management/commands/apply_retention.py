@@ -25,5 +25,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Signalen zonder casus {verb}: {run.signals_erased}")
         self.stdout.write(f"Casussen {verb}: {run.cases_erased}")
         self.stdout.write(f"Signalen van casussen {verb}: {run.case_signals_erased}")
+        self.stdout.write(f"Niet verwerkte importbestanden {verb}: {run.import_files_cleared}")
         removed = "zou verwijderen" if dry_run else "verwijderd"
         self.stdout.write(f"Inzagelogregels {removed}: {run.access_log_removed}")
