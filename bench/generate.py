@@ -861,6 +861,8 @@ def _case_table_rows(rng, cases: list[CaseRow], now: datetime):
             closed_at,
             closed_at or case.signals[-1][COL["triaged_at"]],
             None,
+            "",  # no help response recorded
+            "",  # no threat recorded
         ]
 
 
@@ -1107,6 +1109,8 @@ def _load_big_tables(rng, scale: Scale, world: World, demo, pairs, fast: bool) -
         "closed_at",
         "updated_at",
         "erased_at",
+        "help_response",
+        "threat",
     ]
     event_columns = ["case_id", "at", "actor_id", "kind", "from_state", "to_state", "text", "data"]
     with connection.cursor() as django_cursor:

@@ -37,11 +37,14 @@ def read_table(
     required=(),
     check_header: Callable[[list[str]], None] | None = None,
     max_rows: int | None = None,
+    aliases: dict[str, str] | None = None,
 ) -> list[tuple[int, dict]]:
     """(line number, {column: trimmed value}) per data row; the header is line 1. A row
-    with more values than columns carries them under `EXTRA`. Raises ValidationError on
-    the `file` field when the file is empty, lacks a `required` column, fails
-    `check_header`, or has more than `max_rows` data rows."""
+    with more values than columns carries them under `EXTRA`. `aliases` maps other names
+    of a column (the Dutch `huisnummer`) to the one the caller reads (`house_number`).
+    Raises ValidationError on the `file` field when the file is empty, names a column
+    twice, lacks a `required` column, fails `check_header`, or has more than `max_rows`
+    data rows."""
     text = text.lstrip(BOM)
     if not text.strip():
         raise ValidationError({"file": [_("Het bestand is leeg.")]})
@@ -52,6 +55,16 @@ def read_table(
         raise ValidationError({"file": [_("De kopregel kan niet gelezen worden.")]}) from None
     if any("\x00" in column for column in header):
         raise ValidationError({"file": [_("De kopregel bevat een NUL-teken (\\x00).")]})
+    named = header
+    header = [(aliases or {}).get(column, column) for column in named]
+    twice = [
+        name
+        for name, column in zip(named, header, strict=True)
+        if column and header.count(column) > 1
+    ]
+    if twice:
+        message = _("Deze kolommen staan er twee keer in (of betekenen hetzelfde): %(columns)s.")
+        raise ValidationError({"file": [message % {"columns": ", ".join(twice)}]})
     missing = [column for column in required if column not in header]
     if missing:
         message = _("Kolommen ontbreken: %(columns)s.") % {"columns": ", ".join(missing)}

@@ -171,8 +171,7 @@ class ComplexImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV-bestand"),
         help_text=_(
-            "Kolommen code;name;postcode;house_number;house_number_addition, gescheiden door "
-            "; of , (UTF-8)."
+            "Kolommen code;naam;postcode;huisnummer;toevoeging, gescheiden door ; of , (UTF-8)."
         ),
     )
 

@@ -433,6 +433,12 @@ def confirm_contact(user, contact: ContactPerson) -> ContactPerson:
 # --- complex import (issue 5) -------------------------------------------------------------
 
 REQUIRED_COMPLEX_COLUMNS = ("code", "postcode", "house_number")
+# Dutch column names, for lists kept in Excel; the English ones keep working.
+COMPLEX_COLUMN_ALIASES = {
+    "naam": "name",
+    "huisnummer": "house_number",
+    "toevoeging": "house_number_addition",
+}
 
 
 @dataclass
@@ -441,6 +447,20 @@ class ComplexImportResult:
     addresses_created: int = 0
     duplicates: int = 0
     errors: list = field(default_factory=list)
+
+    def error_lines(self) -> list[tuple[int, list[tuple[str, str]]]]:
+        """Per bad line: (Dutch column name or "", messages), as the upload page shows it."""
+        column = {english: dutch for dutch, english in COMPLEX_COLUMN_ALIASES.items()}
+        return [
+            (
+                error["line"],
+                [
+                    ("" if name == "__all__" else column.get(name, name), " ".join(messages))
+                    for name, messages in error["errors"].items()
+                ],
+            )
+            for error in self.errors
+        ]
 
 
 def _clean_complex_row(row: dict) -> dict:
@@ -511,7 +531,10 @@ def import_complexes(user, content: bytes, organisation_id: int | None = None):
     check_complex_upload_size(len(content))
     result, valid = ComplexImportResult(), []
     table = read_table(
-        decode(content), REQUIRED_COMPLEX_COLUMNS, max_rows=settings.COMPLEX_IMPORT_MAX_ROWS
+        decode(content),
+        REQUIRED_COMPLEX_COLUMNS,
+        max_rows=settings.COMPLEX_IMPORT_MAX_ROWS,
+        aliases=COMPLEX_COLUMN_ALIASES,
     )
     for line, row in table:
         try:

@@ -36,10 +36,10 @@ DUTCH_COLUMNS = {
     "wgs_reminder_sent": "herinnering verstuurd",
     "wgs_contact_attempted": "contact geprobeerd",
     "wgs_handover_offered": "doorgifte aangeboden",
+    "wgs_debt_help_pointed": "gewezen op schuldhulp",
+    "eviction_date": "ontruimingsdatum",
 }
-FIELD_OF_COLUMN = {dutch: field for field, dutch in DUTCH_COLUMNS.items()} | {
-    field: field for field in INPUT_FIELDS
-}
+FIELD_OF_COLUMN = {dutch: field for field, dutch in DUTCH_COLUMNS.items()}
 
 
 def column_name(field: str) -> str:
@@ -58,10 +58,13 @@ def read_rows(text: str) -> list[tuple[int, dict]]:
     """(line number, values) per data row; the header is line 1. Raises ValidationError
     on the `file` field when the header does not fit or the file is too long."""
     codes = {"kind": _choice_codes(SignalKind), "urgency": _choice_codes(Urgency)}
-    rows = read_table(text, check_header=_check_header, max_rows=settings.IMPORT_MAX_ROWS)
+    rows = read_table(
+        text,
+        check_header=_check_header,
+        max_rows=settings.IMPORT_MAX_ROWS,
+        aliases=FIELD_OF_COLUMN,
+    )
     for _line, data in rows:
-        for column in [column for column in data if column in DUTCH_COLUMNS.values()]:
-            data[FIELD_OF_COLUMN[column]] = data.pop(column)
         for field, known in codes.items():
             if field in data:
                 data[field] = known.get(data[field].lower(), data[field])
@@ -69,18 +72,12 @@ def read_rows(text: str) -> list[tuple[int, dict]]:
 
 
 def _check_header(header: list[str]) -> None:
-    unknown = [column for column in header if column not in FIELD_OF_COLUMN]
-    fields = [FIELD_OF_COLUMN.get(column) for column in header]
-    missing = [column_name(field) for field in REQUIRED_COLUMNS if field not in fields]
-    twice = sorted({column_name(f) for f in fields if f and fields.count(f) > 1})
+    unknown = [column for column in header if column not in INPUT_FIELDS]
+    missing = [column_name(field) for field in REQUIRED_COLUMNS if field not in header]
     messages = []
     if missing:
         columns = ", ".join(missing)
         messages.append(_("Deze kolommen ontbreken: %(columns)s.") % {"columns": columns})
-    if twice:
-        columns = ", ".join(twice)
-        message = _("Deze kolommen staan er twee keer in: %(columns)s.")
-        messages.append(message % {"columns": columns})
     if unknown:
         messages.append(
             _("Onbekende kolommen: %(columns)s. Gebruik het sjabloon.")

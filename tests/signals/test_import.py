@@ -277,7 +277,8 @@ def test_a_column_named_twice_is_refused(user):
     content = b"soort;kind;postcode;huisnummer;omschrijving\nnuisance;nuisance;1012 AB;7;x\n"
     with pytest.raises(ValidationError) as refused:
         import_signals(user("anna"), content)
-    assert "Deze kolommen staan er twee keer in: soort." in str(refused.value)
+    message = "Deze kolommen staan er twee keer in (of betekenen hetzelfde): soort, kind."
+    assert message in str(refused.value)
     assert not Signal.objects.exists()
 
 
