@@ -309,6 +309,24 @@ def chart_bars(figures) -> list[dict]:
     return bars
 
 
+def compliance_lines(figures) -> dict:
+    """Polylines of the compliance trend chart (triaged and fed back within the term, in
+    %), oldest month first, on the bar chart's x-axis; a hidden month breaks the line."""
+    lines = {}
+    for name in ("triaged_in_term", "feedback_in_term"):
+        segments, current = [], []
+        for index, figure in enumerate(reversed(figures)):
+            value = getattr(figure, name)
+            if value is None:
+                current = []
+                continue
+            if not current:
+                segments.append(current)
+            current.append(f"{56 + index * 44},{180 - round(1.6 * value)}")
+        lines[name] = [" ".join(points) for points in segments]
+    return lines
+
+
 @login_required
 def dashboard(request):
     form, figures = _dashboard_figures(request)
@@ -324,6 +342,7 @@ def dashboard(request):
             "rows": rows,
             "kinds": kinds,
             "bars": chart_bars(figures),
+            "compliance": compliance_lines(figures),
             "chart_width": 60 + 44 * len(figures),
         },
     )
@@ -342,8 +361,8 @@ DASHBOARD_HEADER = [
     gettext_lazy("Mediaan werkdagen tot triage"),
     gettext_lazy("Open"),
     gettext_lazy("Over termijn"),
-    gettext_lazy("Capaciteit afgesproken"),
-    gettext_lazy("Capaciteit gebruikt"),
+    gettext_lazy("Capaciteit afgesproken (signalen)"),
+    gettext_lazy("Capaciteit benut"),
 ]
 
 

@@ -467,6 +467,7 @@ def _protected_cube(cube: tuple, filers: tuple, teams: tuple) -> ProtectedMonth:
 
 def _fill_month(figure: MonthFigures, tables: ProtectedMonth, key, rows, pairs, capacity):
     corporation_id, team_id = key
+    figure.capacity_agreed = capacity  # agreement terms, not a count of households
     figure.total = tables.kinds[(*key, ALL)]
     figure.per_kind = {kind: tables.kinds[(*key, kind)] for kind in SignalKind.values}
     if figure.total is None:
@@ -486,7 +487,6 @@ def _fill_month(figure: MonthFigures, tables: ProtectedMonth, key, rows, pairs, 
         figure.median_triage_days = weighted_median(pairs)
     figure.open = tables.open[(*key, "yes")]
     figure.overdue = tables.overdue[(*key, "yes")]
-    figure.capacity_agreed = capacity
     if capacity:
         figure.capacity_used = round_percentage(figure.total, capacity)
 

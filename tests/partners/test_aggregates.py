@@ -239,3 +239,24 @@ def test_dashboard_query_count_does_not_grow(march, django_assert_max_num_querie
             march["municipality"].pk, date(2024, 1, 1), date(2026, 12, 1)
         )
     assert len(figures) == 36
+
+
+def test_compliance_trend_breaks_at_hidden_months_and_scales_to_percent():
+    from partners.views import compliance_lines
+    from privacy.aggregates import MonthFigures
+
+    newest_first = [
+        MonthFigures(month=date(2026, 3, 1), triaged_in_term=100, feedback_in_term=50),
+        MonthFigures(month=date(2026, 2, 1), triaged_in_term=None, feedback_in_term=0),
+        MonthFigures(month=date(2026, 1, 1), triaged_in_term=80, feedback_in_term=40),
+    ]
+    lines = compliance_lines(newest_first)
+    assert lines["triaged_in_term"] == ["56,52", "144,20"]  # January, then March: a gap
+    assert lines["feedback_in_term"] == ["56,116 100,180 144,100"]
+
+
+def test_dashboard_capacity_in_one_unit(client_for, demo):
+    html = client_for("eva").get("/samenwerking/dashboard/").content.decode()
+    assert "Capaciteit: signalen / afgesproken (benut)" in html
+    assert "– / 80" in html  # no signals this month: the count is hidden, the agreement is 2×40
+    assert "Legenda" in html
