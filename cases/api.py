@@ -162,7 +162,6 @@ class SignalAcceptView(APIView):
     @extend_schema(
         request=None,
         responses={200: AcceptResponse},
-        summary="Accept a signal (opens a case or adds it to the household's open case)",
         tags=["cases"],
     )
     def post(self, request, pk):
@@ -174,7 +173,6 @@ class SignalDeclineView(APIView):
     @extend_schema(
         request=DeclineInputSerializer,
         responses={200: DeclineResponse},
-        summary="Decline a signal with a reason",
         tags=["cases"],
     )
     def post(self, request, pk):

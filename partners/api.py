@@ -32,11 +32,10 @@ class _LoggedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Samenwerkingsafspraken",
         description="Coordinators: their municipality's; corporations: their own; "
         "teams: their municipality's.",
     ),
-    retrieve=extend_schema(summary="Eén samenwerkingsafspraak"),
+    retrieve=extend_schema(),
 )
 class AgreementViewSet(_LoggedReadOnlyViewSet):
     serializer_class = AgreementSerializer
@@ -52,12 +51,11 @@ class AgreementViewSet(_LoggedReadOnlyViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Vaste contactpersonen",
         description="Coordinators: every contact of their municipality. Corporations: their "
         "own and the wijkteam contacts of districts where they have complexes or signals. "
         "Teams: their own and every contact of the districts they serve.",
     ),
-    retrieve=extend_schema(summary="Eén vaste contactpersoon"),
+    retrieve=extend_schema(),
 )
 class ContactViewSet(_LoggedReadOnlyViewSet):
     serializer_class = ContactSerializer
@@ -73,7 +71,6 @@ class ContactViewSet(_LoggedReadOnlyViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Inzichten per complex",
         description="Corporation staff, own complexes: households and the share known to a "
         "wijkteam, rounded to 10 %; null and suppressed=true for complexes under 10 "
         "households, when the known or unknown count is under 5, while the address list "

@@ -33,14 +33,13 @@ UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Signals the user may see",
         parameters=[
             OpenApiParameter("status", str, enum=SignalStatus.values),
             OpenApiParameter("kind", str, enum=SignalKind.values),
         ],
         responses=SIGNAL_SCHEMA,
     ),
-    retrieve=extend_schema(summary="One signal (404 when not visible)", responses=SIGNAL_SCHEMA),
+    retrieve=extend_schema(responses=SIGNAL_SCHEMA),
 )
 class SignalViewSet(viewsets.GenericViewSet):
     serializer_class = SignalSerializer
@@ -71,7 +70,6 @@ class SignalViewSet(viewsets.GenericViewSet):
         return Response(self.get_serializer(signal).data)
 
     @extend_schema(
-        summary="Receipt for court (PDF), for the filing organisation",
         responses={(200, "application/pdf"): OpenApiTypes.BINARY},
     )
     @action(detail=True, methods=["get"])
@@ -79,7 +77,6 @@ class SignalViewSet(viewsets.GenericViewSet):
         return receipt_response(selectors.signal_receipt(request.user, pk))
 
     @extend_schema(
-        summary="File a signal",
         request=SignalInputSerializer,
         responses={201: SIGNAL_SCHEMA, 409: DuplicateSerializer},
     )
@@ -102,7 +99,6 @@ class SignalViewSet(viewsets.GenericViewSet):
         return Response(self.get_serializer(signal).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="Import signals from a CSV file",
         description=(
             "Up to IMPORT_SYNC_MAX_ROWS rows (2 000) the rows are filed within the request "
             "(200 with the result). A larger file becomes a background import: 202 with its "
@@ -123,7 +119,6 @@ class SignalViewSet(viewsets.GenericViewSet):
         return Response(ImportJobSerializer(result).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
-        summary="Progress and report of a background import (404 when not yours)",
         responses=ImportJobSerializer,
     )
     @action(

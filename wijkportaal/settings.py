@@ -326,7 +326,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "wijkportaal.api.Pagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "wijkportaal.schema.PortalAutoSchema",
     # JSON only: the browsable API is not offered (the OpenAPI docs describe the API), so
     # `Accept: text/html` alone gets a 406 in JSON instead of an HTML page.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -73,3 +73,16 @@ def test_superuser_sees_no_signals_through_the_policy(demo):
     signal = file_signal(anna, SIGNAL)
     assert list(policy.visible_signals(anna)) == [signal]
     assert not policy.visible_signals(admin).exists()
+
+
+def test_every_api_operation_has_a_dutch_summary_from_one_table(api_for):
+    from wijkportaal.schema import SUMMARIES
+
+    schema = api_for(None).get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
+    operations = {
+        operation["operationId"]: operation.get("summary")
+        for path in schema["paths"].values()
+        for operation in path.values()
+    }
+    assert set(operations) == set(SUMMARIES), "every operation has its line in SUMMARIES"
+    assert operations["signals_list"] == "Signalen die u mag zien"
