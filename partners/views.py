@@ -301,7 +301,7 @@ def _dashboard_figures(request):
 def chart_bars(figures) -> list[dict]:
     """Bars of the inline SVG chart, oldest month first; suppressed months get no bar."""
     shown = [f.total for f in figures if f.total is not None]
-    top = max(shown) if shown else 1
+    top = max(shown, default=0) or 1
     bars = []
     for index, figure in enumerate(reversed(figures)):
         height = round(160 * figure.total / top) if figure.total is not None else 0

@@ -106,6 +106,7 @@ def protect_table(
     *,
     decided: Mapping[tuple, bool] | None = None,
     min_cell: int = MIN_CELL,
+    publish_zeros: bool = False,
 ) -> dict[tuple, int | None]:
     """The published values of a table of counts and all its margins: primary and
     complementary (secondary) suppression in one place. Every figure about households or
@@ -132,6 +133,12 @@ def protect_table(
     4. over two or more dimensions at once, inclusion-exclusion of published values
        (total - corporation A - team T + A-and-T = neither A nor T) never gives 1-4.
 
+    With `publish_zeros`, a value that is exactly 0 is published as 0 ("nothing"), not
+    hidden ("–"): a count of signals that is zero says nothing about a household. Zeros
+    then count as published in every rule above, so the values around them are hidden
+    where needed. Not for figures where 0 itself is a statement about households (a
+    complex's known share).
+
     Suppression only removes values, so the loop ends. The rules audit these patterns,
     not every linear combination of published values (no linear-programming audit); see
     docs/privacy.md for what remains. Computed in Python from counts already
@@ -143,6 +150,10 @@ def protect_table(
             values[i] += n
     hidden = [n < min_cell for n in values]
     fixed = [False] * len(values)
+    if publish_zeros:
+        for i, n in enumerate(values):
+            if n == 0:
+                hidden[i], fixed[i] = False, True
     for key, shown in (decided or {}).items():
         hidden[layout.index[key]] = not shown
         fixed[layout.index[key]] = True
@@ -451,6 +462,7 @@ def _protected_cube(cube: tuple, filers: tuple, teams: tuple) -> ProtectedMonth:
     kinds = protect_table(
         {(r["organisation_id"], r["team_id"], r["kind"]): r["n"] for r in rows},
         [filers, teams, SignalKind.values],
+        publish_zeros=True,
     )
     totals = {
         (f, t, ALL): kinds[(f, t, ALL)] is not None for f in [*filers, ALL] for t in [*teams, ALL]
@@ -461,7 +473,9 @@ def _protected_cube(cube: tuple, filers: tuple, teams: tuple) -> ProtectedMonth:
         for r in rows:
             cube[(r["organisation_id"], r["team_id"], "yes")] += r[name]
             cube[(r["organisation_id"], r["team_id"], "no")] += r["n"] - r[name]
-        flagged[name] = protect_table(cube, [filers, teams, FLAG], decided=totals)
+        flagged[name] = protect_table(
+            cube, [filers, teams, FLAG], decided=totals, publish_zeros=True
+        )
     return ProtectedMonth(kinds=kinds, open=flagged["open"], overdue=flagged["overdue"])
 
 

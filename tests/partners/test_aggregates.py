@@ -158,8 +158,8 @@ def test_dashboard_figures_match_hand_computed(march):
     assert figures.per_kind == {
         "nuisance": 12,
         "rent_arrears": 6,
-        "renovation_finding": None,  # 0 < 5
-        "other": None,
+        "renovation_finding": 0,  # nothing: shown as 0, not hidden
+        "other": 0,
     }
     # All 18 are due for triage (deadline passed); 7 triaged in term: 39 % -> 40 %.
     assert figures.triaged_in_term == 40
@@ -258,5 +258,5 @@ def test_compliance_trend_breaks_at_hidden_months_and_scales_to_percent():
 def test_dashboard_capacity_in_one_unit(client_for, demo):
     html = client_for("eva").get("/samenwerking/dashboard/").content.decode()
     assert "Capaciteit: signalen / afgesproken (benut)" in html
-    assert "– / 80" in html  # no signals this month: the count is hidden, the agreement is 2×40
+    assert "0 / 80 (0%)" in html  # no signals yet this month; the agreements are 2 × 40
     assert "Legenda" in html
