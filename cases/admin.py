@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from . import outbox
 from .models import Reminder
 
 # --- notifications (reminders) ---------------------------------------------------------
@@ -14,7 +15,15 @@ class ReminderAdmin(admin.ModelAdmin):
     list_display = ["subject", "kind", "recipient", "email_status", "email_attempts", "created_at"]
     list_filter = ["kind", ("email_sent_at", admin.EmptyFieldListFilter)]
     search_fields = ["subject", "recipient__username"]
-    fields = ["subject", "kind", "recipient", "email_status", "email_attempts", "email_error"]
+    fields = [
+        "subject",
+        "kind",
+        "recipient",
+        "email_status",
+        "email_attempts",
+        "email_next_try_at",
+        "email_error",
+    ]
     readonly_fields = fields
     list_select_related = ["recipient"]
 
@@ -24,6 +33,8 @@ class ReminderAdmin(admin.ModelAdmin):
             return _("geen e-mail gevraagd")
         if obj.email_sent_at:
             return _("verstuurd")
+        if outbox.given_up().filter(pk=obj.pk).exists():
+            return _("opgegeven (te oud of te vaak mislukt)")
         if obj.email_error:
             return _("mislukt, wordt opnieuw geprobeerd")
         return _("in de wachtrij")

@@ -102,8 +102,12 @@ class SignalViewSet(viewsets.GenericViewSet):
         description=(
             "Up to IMPORT_SYNC_MAX_ROWS rows (2 000) the rows are filed within the request "
             "(200 with the result). A larger file becomes a background import: 202 with its "
-            "status URL, which reports progress and the per-line errors."
+            "status URL, which reports progress and the per-line errors. With an "
+            "`Idempotency-Key` header (at most 100 characters) the file is always imported "
+            "in the background, and a retry with the same key returns the same import "
+            "instead of filing the rows again."
         ),
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
         request={"multipart/form-data": ImportUploadSerializer},
         responses={200: ImportResultSerializer, 202: ImportJobSerializer},
     )
@@ -113,7 +117,8 @@ class SignalViewSet(viewsets.GenericViewSet):
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         file = upload.validated_data["file"]
-        result = services.import_through_api(request.user, file.read(), file.name)
+        key = request.headers.get("Idempotency-Key", "").strip()
+        result = services.import_through_api(request.user, file.read(), file.name, key)
         if isinstance(result, services.ImportResult):
             return Response(result.as_dict())
         return Response(ImportJobSerializer(result).data, status=status.HTTP_202_ACCEPTED)

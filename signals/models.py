@@ -297,12 +297,21 @@ class SignalImport(models.Model):
     queued_at = models.DateTimeField(_("in de wachtrij gezet"), null=True, blank=True)
     # Renewed by every batch: a running import whose heartbeat stopped lost its worker.
     heartbeat_at = models.DateTimeField(_("laatste voortgang"), null=True, blank=True)
+    # The API client's Idempotency-Key: a retried upload returns this import, not a new one.
+    client_key = models.CharField(_("sleutel van de afzender"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("import van signalen")
         verbose_name_plural = _("imports van signalen")
         ordering = ["-uploaded_at"]
         indexes = [models.Index(fields=["organisation", "-uploaded_at"], name="import_org")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "client_key"],
+                condition=~models.Q(client_key=""),
+                name="import_client_key",
+            )
+        ]
 
     def __str__(self):
         return self.filename

@@ -555,19 +555,40 @@ def start_signal_import(user, raw: bytes, filename: str, organisation_id=None) -
     return _store_import(user, organisation, text, csv_io.read_rows(text), filename)
 
 
-def import_through_api(user, raw: bytes, filename: str) -> ImportResult | SignalImport:
+def import_through_api(
+    user, raw: bytes, filename: str, client_key: str = ""
+) -> ImportResult | SignalImport:
     """`POST /api/v1/signals/import/`: a small file is filed within the request (the
     result at once); above `IMPORT_SYNC_MAX_ROWS` rows it becomes a background import like
-    a web upload, well inside any request timeout."""
+    a web upload, well inside any request timeout. With an Idempotency-Key (`client_key`)
+    it is always a background import, and a retry with the same key returns that import
+    instead of filing the rows again."""
     organisation = filing_organisation(user)
+    if client_key:
+        _check_client_key(client_key)
+        earlier = SignalImport.objects.filter(organisation=organisation, client_key=client_key)
+        if earlier.exists():
+            return earlier.get()
     text = decode_csv(raw)
     rows = csv_io.read_rows(text)
-    if len(rows) <= settings.IMPORT_SYNC_MAX_ROWS:
+    if len(rows) <= settings.IMPORT_SYNC_MAX_ROWS and not client_key:
         return import_signal_rows(user, organisation, rows)
-    return _store_import(user, organisation, text, rows, filename)
+    try:
+        return _store_import(user, organisation, text, rows, filename, client_key)
+    except IntegrityError:  # the same key in a concurrent request
+        return SignalImport.objects.get(organisation=organisation, client_key=client_key)
 
 
-def _store_import(user, organisation, text: str, rows: list, filename: str) -> SignalImport:
+def _check_client_key(key: str) -> None:
+    if len(key) > 100 or not key.isprintable():
+        raise ValidationError(
+            {"idempotency_key": [_("De Idempotency-Key is hoogstens 100 leesbare tekens.")]}
+        )
+
+
+def _store_import(
+    user, organisation, text: str, rows: list, filename: str, client_key: str = ""
+) -> SignalImport:
     with transaction.atomic():
         signal_import = SignalImport.objects.create(
             organisation=organisation,
@@ -575,6 +596,7 @@ def _store_import(user, organisation, text: str, rows: list, filename: str) -> S
             filename=filename[:255],
             content=text,
             total_rows=len(rows),
+            client_key=client_key,
         )
         # The stored file holds personal data until it has been processed.
         access_log.record(

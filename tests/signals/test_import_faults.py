@@ -206,3 +206,27 @@ def test_import_sweep_is_scheduled_by_the_migration(db):
     task = PeriodicTask.objects.get(task="signals.tasks.start_waiting_imports")
     assert task.enabled
     assert (task.interval.every, task.interval.period) == (2, "minutes")
+
+
+def test_api_import_retried_with_the_same_idempotency_key_files_once(
+    api_for, eager, django_capture_on_commit_callbacks
+):
+    def post(client, key):
+        file = SimpleUploadedFile("lijst.csv", csv_file(3), content_type="text/csv")
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(
+                "/api/v1/signals/import/",
+                {"file": file},
+                format="multipart",
+                HTTP_IDEMPOTENCY_KEY=key,
+            )
+
+    anna = api_for("anna")
+    first = post(anna, "maart-2026")
+    again = post(anna, "maart-2026")
+    assert (first.status_code, again.status_code) == (202, 202)
+    assert first.json()["id"] == again.json()["id"]
+    assert Signal.objects.count() == 3  # rows without external reference, filed once
+    # The key belongs to the organisation: another corporation's same key is its own.
+    assert post(api_for("bram"), "maart-2026").json()["id"] != first.json()["id"]
+    assert post(anna, "x" * 101).status_code == 400

@@ -46,5 +46,14 @@ class Migration(migrations.Migration):
             name='queued_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='in de wachtrij gezet'),
         ),
+        migrations.AddField(
+            model_name='signalimport',
+            name='client_key',
+            field=models.CharField(blank=True, max_length=100, verbose_name='sleutel van de afzender'),
+        ),
+        migrations.AddConstraint(
+            model_name='signalimport',
+            constraint=models.UniqueConstraint(condition=models.Q(('client_key', ''), _negated=True), fields=('organisation', 'client_key'), name='import_client_key'),
+        ),
         migrations.RunPython(create_schedule, remove_schedule),
     ]
