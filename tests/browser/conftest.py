@@ -67,10 +67,11 @@ class Journey:
     """One user's browser tab: signs in, records every page (screenshot + axe scan) and
     collects console errors such as Content-Security-Policy violations."""
 
-    def __init__(self, browser, base_url: str, folder: Path, username: str):
+    def __init__(self, browser, base_url: str, folder: Path, username: str, width: int):
         self.context = browser.new_context(
-            base_url=base_url, locale="nl-NL", viewport={"width": 1280, "height": 900}
+            base_url=base_url, locale="nl-NL", viewport={"width": width, "height": 900}
         )
+        self.overflows: list[dict] = []
         self.page = self.context.new_page()
         self.page.set_default_timeout(15_000)
         self.folder = folder
@@ -90,6 +91,11 @@ class Journey:
         index = len(list(self.folder.glob("*.png"))) + 1
         slug = re.sub(r"[^a-z0-9]+", "-", f"{self.username} {name}".lower()).strip("-")
         self.page.screenshot(path=self.folder / f"{index:02d}-{slug}.png", full_page=True)
+        widths = self.page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        if widths[0] > widths[1]:  # the page scrolls sideways: something does not fit
+            self.overflows.append({"page": self.page.url, "step": name, "widths": widths})
         results = self.axe.run(self.page, options=AXE_OPTIONS).response
         (self.folder / f"{index:02d}-{slug}.axe.json").write_text(
             json.dumps(results["violations"], indent=2, ensure_ascii=False)
@@ -116,22 +122,37 @@ class Journey:
         self.page.wait_for_url(re.compile(r"/$"))
         self.step("startpagina")
 
+    def nav(self, name: str) -> None:
+        """Follow a link of the main menu; on a phone the menu first opens by its button."""
+        button = self.page.get_by_role("button", name="Menu")
+        if button.is_visible():
+            button.click()
+        menu = self.page.get_by_role("navigation", name="Hoofdmenu")
+        menu.get_by_role("link", name=name, exact=True).click()
+
     def close(self) -> None:
         self.context.close()
 
 
+@pytest.fixture(params=[1366, 390], ids=["1366px", "390px"])
+def viewport_width(request) -> int:
+    """Every journey runs on a laptop screen and on a phone."""
+    return request.param
+
+
 @pytest.fixture
-def journey(request, demo, live_server, playwright_browser):
-    """`journey("anna")` -> a signed-in Journey for that demo user. At the end of the test
-    every page must have passed axe (no serious or critical violations) and the console
-    must be free of errors."""
+def journey(request, demo, live_server, playwright_browser, viewport_width):
+    """`journey("anna")` -> a signed-in Journey for that demo user, at 1366 and at 390
+    pixels wide. At the end of the test every page must have passed axe (no serious or
+    critical violations), fit the screen's width (no sideways page scroll) and left the
+    console free of errors."""
     folder = ARTIFACTS / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     journeys: list[Journey] = []
 
     def start(username: str) -> Journey:
-        tab = Journey(playwright_browser, live_server.url, folder, username)
+        tab = Journey(playwright_browser, live_server.url, folder, username, viewport_width)
         journeys.append(tab)
         tab.sign_in()
         return tab
@@ -142,4 +163,6 @@ def journey(request, demo, live_server, playwright_browser):
     violations = [v for tab in journeys for v in tab.violations]
     console_errors = [e for tab in journeys for e in tab.console_errors]
     assert not violations, "axe-core:\n" + json.dumps(violations, indent=2, ensure_ascii=False)
+    overflows = [o for tab in journeys for o in tab.overflows]
+    assert not overflows, f"Pagina's breder dan het scherm: {overflows}"
     assert not console_errors, f"Fouten in de console van de browser: {console_errors}"

@@ -133,7 +133,7 @@ def test_triage_lead_works_a_signal_and_the_filer_sees_only_the_outcome(journey)
     noor = journey("noor")
     page = noor.page
 
-    page.get_by_role("link", name="Werkbak", exact=True).click()
+    noor.nav("Werkbak")
     expect(page.get_by_role("heading", level=1)).to_have_text("Werkbak Wijkteam Noord")
     noor.step("werkbak")
     page.get_by_role("link", name=signal.reference).click()
@@ -146,7 +146,7 @@ def test_triage_lead_works_a_signal_and_the_filer_sees_only_the_outcome(journey)
     )
     noor.step("opgepakt")
 
-    page.get_by_role("link", name="Casussen van het team", exact=True).click()
+    noor.nav("Casussen van het team")
     noor.step("casussen")
     page.get_by_role("link", name=case.reference).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Casus {case.reference}")
@@ -179,7 +179,7 @@ def test_triage_lead_works_a_signal_and_the_filer_sees_only_the_outcome(journey)
 
     anna = journey("anna")
     page = anna.page
-    page.get_by_role("link", name="Signalen", exact=True).click()
+    anna.nav("Signalen")
     row = page.locator("tr", has_text=signal.reference)
     expect(row).to_contain_text("Afgerond")
     anna.step("signalen")
@@ -197,7 +197,7 @@ def test_coordinator_edits_terms_confirms_a_contact_and_reads_the_dashboard(jour
     eva = journey("eva")
     page = eva.page
 
-    page.get_by_role("link", name="Afspraken", exact=True).click()
+    eva.nav("Afspraken")
     eva.step("afspraken")
     page.get_by_role("link", name=re.compile("De Linde")).click()
     eva.step("afspraak")
@@ -214,7 +214,7 @@ def test_coordinator_edits_terms_confirms_a_contact_and_reads_the_dashboard(jour
     )
     assert term.triage_days == 3
 
-    page.get_by_role("link", name="Contactpersonen", exact=True).click()
+    eva.nav("Contactpersonen")
     eva.step("contactpersonen")
     page.get_by_role("button", name=re.compile(r"Bevestig\s*Anna de Vries")).click()
     expect(page.locator(".messages")).to_contain_text("Bevestigd: Anna de Vries is nog juist.")
@@ -223,7 +223,7 @@ def test_coordinator_edits_terms_confirms_a_contact_and_reads_the_dashboard(jour
     eva.step("bevestigd")
     assert ContactPerson.objects.get(name="Anna de Vries").confirmed_on == timezone.localdate()
 
-    page.get_by_role("link", name="Dashboard", exact=True).click()
+    eva.nav("Dashboard")
     expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard samenwerking")
     expect(page.get_by_role("table").first).to_be_visible()
     eva.step("dashboard")
@@ -259,7 +259,7 @@ def test_rent_arrears_with_eviction_date_through_outreach_to_the_receipt(journey
 
     noor = journey("noor")
     page = noor.page
-    page.get_by_role("link", name="Werkbak", exact=True).click()
+    noor.nav("Werkbak")
     page.get_by_role("link", name=signal.reference).click()
     page.get_by_role("button", name="Signaal oppakken").click()
     case = Case.objects.get(case_signals__signal=signal)
