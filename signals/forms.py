@@ -47,6 +47,10 @@ class SignalForm(forms.Form):
         initial=Urgency.NORMAL,
         required=False,
         widget=forms.RadioSelect,
+        help_text=_(
+            "Spoed als de situatie niet kan wachten, bijvoorbeeld bij gevaar of een "
+            "dreigende ontruiming; het wijkteam ziet het signaal dan bovenaan."
+        ),
     )
     resident_informed = forms.BooleanField(
         label=_("De bewoner weet dat wij dit signaal doorgeven"), required=False
