@@ -49,7 +49,8 @@ class SignalForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_(
             "Spoed als de situatie niet kan wachten, bijvoorbeeld bij gevaar of een "
-            "dreigende ontruiming; het wijkteam ziet het signaal dan bovenaan."
+            "dreigende ontruiming; het wijkteam ziet het dan gemarkeerd in de werkbak, vóór "
+            "andere signalen met dezelfde uiterste datum."
         ),
     )
     resident_informed = forms.BooleanField(
