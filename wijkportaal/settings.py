@@ -370,6 +370,7 @@ SPECTACULAR_SETTINGS = {
         "ImportStatusEnum": "signals.models.ImportStatus",
         "CaseStateEnum": "cases.models.CaseState",
         "CaseEventKindEnum": "cases.models.CaseEventKind",
+        "HelpResponseEnum": "cases.models.HelpResponse",
         "ReminderKindEnum": "cases.models.ReminderKind",
         "PurposeEnum": "privacy.models.Purpose",
         "AccessActionEnum": "privacy.models.AccessAction",

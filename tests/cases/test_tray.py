@@ -155,6 +155,6 @@ def test_member_of_one_team_and_lead_of_another_sees_the_menu_once(client_for, u
     add_membership(sara, demo["organisations"]["Wijkteam Zuid"], Role.TRIAGE_LEAD)
     for username in ("sara", "noor", "omar"):  # both roles; a triage lead only
         html = client_for(username).get("/casussen/").content.decode()
-        menu = html[html.index('<ul class="nav-list">') : html.index("</ul>")]
+        menu = html[html.index('<ul class="nav-list"') : html.index("</ul>")]
         for link in ("/casussen/werkbak/", "/casussen/mijn/", "/casussen/", "/signalen/"):
             assert menu.count(f'href="{link}"') == 1, (username, link)
