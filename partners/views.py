@@ -322,8 +322,11 @@ def compliance_lines(figures) -> dict:
                 continue
             if not current:
                 segments.append(current)
-            current.append(f"{56 + index * 44},{180 - round(1.6 * value)}")
-        lines[name] = [" ".join(points) for points in segments]
+            current.append((56 + index * 44, 180 - round(1.6 * value)))
+        lines[name] = [
+            {"points": " ".join(f"{x},{y}" for x, y in points), "dots": points}
+            for points in segments
+        ]
     return lines
 
 

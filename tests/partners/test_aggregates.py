@@ -251,8 +251,10 @@ def test_compliance_trend_breaks_at_hidden_months_and_scales_to_percent():
         MonthFigures(month=date(2026, 1, 1), triaged_in_term=80, feedback_in_term=40),
     ]
     lines = compliance_lines(newest_first)
-    assert lines["triaged_in_term"] == ["56,52", "144,20"]  # January, then March: a gap
-    assert lines["feedback_in_term"] == ["56,116 100,180 144,100"]
+    triaged = [line["points"] for line in lines["triaged_in_term"]]
+    assert triaged == ["56,52", "144,20"]  # January, then March: a gap
+    assert [line["points"] for line in lines["feedback_in_term"]] == ["56,116 100,180 144,100"]
+    assert lines["triaged_in_term"][1]["dots"] == [(144, 20)]  # a lone month still shows
 
 
 def test_dashboard_capacity_in_one_unit(client_for, demo):
