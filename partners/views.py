@@ -277,15 +277,24 @@ def contact_confirm(request, pk: int):
 # --- dashboard -------------------------------------------------------------------------------
 
 
-def _dashboard_figures(request):
+def _municipality_filter(request, form_class):
+    """The filter form of the coordinator's figure pages (dashboard, monitor), bound to the
+    query with the coordinator's first municipality as default; (form, first, last month)
+    or (form, None, None) when the filter is invalid."""
     _require(policy.can_view_dashboard(request.user))
     municipalities = selectors.dashboard_municipalities(request.user)
     data = request.GET.copy()
     data.setdefault("municipality", str(municipalities.first().pk))
-    form = DashboardFilterForm(data, municipalities=municipalities)
+    form = form_class(data, municipalities=municipalities)
     if not form.is_valid():
+        return form, None, None
+    return form, *form.month_range(timezone.localdate())
+
+
+def _dashboard_figures(request):
+    form, first, last = _municipality_filter(request, DashboardFilterForm)
+    if first is None:
         return form, []
-    first, last = form.month_range(timezone.localdate())
     corporation, team = form.cleaned_data["corporation"], form.cleaned_data["team"]
     figures = selectors.dashboard_for(
         request.user,
@@ -409,14 +418,9 @@ MONITOR_COLUMNS = [
 
 
 def _monitor_rows(request):
-    _require(policy.can_view_dashboard(request.user))
-    municipalities = selectors.dashboard_municipalities(request.user)
-    data = request.GET.copy()
-    data.setdefault("municipality", str(municipalities.first().pk))
-    form = MonitorFilterForm(data, municipalities=municipalities)
-    if not form.is_valid():
+    form, first, last = _municipality_filter(request, MonitorFilterForm)
+    if first is None:
         return form, []
-    first, last = form.month_range(timezone.localdate())
     rows = selectors.monitor_for(request.user, form.cleaned_data["municipality"].pk, first, last)
     # Aggregates only: the log records that the monitor was read, with no ids.
     access_log.record(request.user, AccessAction.LIST, "monitor")

@@ -133,11 +133,12 @@ def protect_table(
     4. over two or more dimensions at once, inclusion-exclusion of published values
        (total - corporation A - team T + A-and-T = neither A nor T) never gives 1-4.
 
-    With `publish_zeros`, a value that is exactly 0 is published as 0 ("nothing"), not
-    hidden ("–"): a count of signals that is zero says nothing about a household. Zeros
-    then count as published in every rule above, so the values around them are hidden
-    where needed. Not for figures where 0 itself is a statement about households (a
-    complex's known share).
+    With `publish_zeros`, a value that is exactly 0 starts out published as 0 ("nothing")
+    instead of hidden ("–"): a count of signals that is zero says nothing about a
+    household. The rules above then treat it like any published value and hide it again
+    where it would give a hidden count away (a total with one hidden part and zeros beside
+    it). Not for figures where 0 itself is a statement about households (a complex's known
+    share).
 
     Suppression only removes values, so the loop ends. The rules audit these patterns,
     not every linear combination of published values (no linear-programming audit); see
@@ -151,9 +152,11 @@ def protect_table(
     hidden = [n < min_cell for n in values]
     fixed = [False] * len(values)
     if publish_zeros:
+        # Zeros start out published; the rules below still hide one where it would let a
+        # reader subtract their way to a hidden count.
         for i, n in enumerate(values):
             if n == 0:
-                hidden[i], fixed[i] = False, True
+                hidden[i] = False
     for key, shown in (decided or {}).items():
         hidden[layout.index[key]] = not shown
         fixed[layout.index[key]] = True
@@ -169,7 +172,8 @@ def protect_table(
         for k, n in enumerate(values):
             # Rule 2: a value and a margin containing it.
             for m in layout.ancestors[k] if not hidden[k] else ():
-                if not hidden[m] and values[m] - n < min_cell:
+                # A margin of 0 has only zeros below it: nothing to protect.
+                if not hidden[m] and values[m] and values[m] - n < min_cell:
                     changed |= hide(k) or hide(m)
                     if hidden[k]:
                         break
@@ -184,6 +188,11 @@ def protect_table(
                         if hide(p):
                             changed = True
                             break
+                    else:
+                        # Every visible part is fixed (decided by another table): the total
+                        # itself goes, or the hidden part is one subtraction away.
+                        if visible:
+                            changed |= hide(k)
         return changed
 
     def inclusion_exclusion() -> bool:

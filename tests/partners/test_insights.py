@@ -119,7 +119,8 @@ def test_dashboard_csv_export(demo, user, client_for):
     assert response["Content-Type"].startswith("text/csv")
     assert body.startswith("\ufeffMaand;Overlast;Huurachterstand;")
     march = next(line for line in body.splitlines() if line.startswith("03-2026;"))
-    # 12 nuisance of 12: the nuisance cell's complement is 0, so hidden; total shown.
+    # 12 nuisance of 12: the nuisance cell's complement is 0, so hidden; the total is shown,
+    # so the zeros beside the nuisance cell are hidden too (total - zeros = nuisance).
     assert march.split(";")[:6] == ["03-2026", "–", "–", "–", "–", "12"]
 
 

@@ -117,17 +117,15 @@ def _contains(margin, key) -> bool:
 
 def assert_no_small_difference(counts, dimensions, published, zeros_public=False):
     """What a reader can do with two published numbers or a total and its visible parts:
-    none of it may give a count from 1 to 4. With `zeros_public` (the dashboard), a 0 is
-    published as "nothing" and a difference of 0 tells no more than that."""
+    none of it may give a count from 1 to 4. With `zeros_public` (the dashboard), a 0 may
+    be published as "nothing"."""
     shown = {key: n for key, n in published.items() if n is not None}
-    smallest_difference = 1 if zeros_public else 0
     for key, n in shown.items():
         assert n == _true(counts, key)
         assert n >= MIN_CELL or (zeros_public and n == 0)
     for key, margin in itertools.permutations(shown, 2):
-        if _contains(margin, key):
-            difference = shown[margin] - shown[key]
-            assert not smallest_difference <= difference < MIN_CELL, (margin, key)
+        if _contains(margin, key) and shown[margin]:  # a margin of 0 hides nothing
+            assert not 0 <= shown[margin] - shown[key] < MIN_CELL, (margin, key)
     for key in shown:
         for i, category in enumerate(key):
             if category is ALL:
