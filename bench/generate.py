@@ -991,8 +991,11 @@ def _create_complexes(rng, cursor, world: World, pairs, demo):
         for corp_id, code, _team, _size in plans
     )
 
+    from partners.models import ComplexAddress
+
     def addresses():
-        seen = set()  # an address belongs to one complex (a database constraint)
+        # An address belongs to one complex (a database constraint), the demo's DL-001 too.
+        seen = set(ComplexAddress.objects.values_list("household_key", flat=True))
         for complex_, (_corp, _code, team, size) in zip(complexes, plans, strict=True):
             position = rng.randrange(len(team.pc4s))
             pair = rng.randrange(3)
