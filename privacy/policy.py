@@ -592,3 +592,13 @@ def can_follow_up(user, signal) -> bool:
     return signal.declined_for_lack_of_information and any(
         org.pk == signal.organisation_id for org in filing_organisations(user)
     )
+
+
+def address_searchable_signals(user) -> Q:
+    """Among visible signals, those the user may find by postcode: routed to their team
+    or filed by their corporation (a shared case does not open address search)."""
+    return Q(team_id__in=team_ids(user)) | Q(organisation_id__in=corporation_ids(user))
+
+
+def can_search_signal_addresses(user) -> bool:
+    return bool(team_ids(user) or corporation_ids(user))

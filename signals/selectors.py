@@ -44,8 +44,9 @@ def _search(user, text: str) -> Q:
         postcode = normalise_postcode(text)
     except ValidationError:
         return query
-    # Searching by address is part of a team's work on its queue.
-    return query | Q(postcode=postcode, team_id__in=policy.team_ids(user))
+    # Searching by address is part of a team's work on its queue and of a corporation's
+    # on the signals it filed; the policy says whose signals a user searches by address.
+    return query | (Q(postcode=postcode) & policy.address_searchable_signals(user))
 
 
 def signal_export_rows(user, filters: dict | None = None) -> tuple[list, list]:

@@ -39,7 +39,7 @@ def signal_list(request):
     user = request.user
     _require(policy.can_list_signals(user))
     files_signals = policy.can_file_signal(user)
-    form = SignalFilterForm(request.GET or None, team_member=bool(policy.team_ids(user)))
+    form = _filter_form(request)
     signals = selectors.signal_list(user, form.filters())
     page = Paginator(signals, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
@@ -70,7 +70,7 @@ def signal_export(request):
     """The signal list as filtered on screen, as a CSV for Dutch Excel."""
     user = request.user
     _require(policy.can_list_signals(user))
-    form = SignalFilterForm(request.GET or None, team_member=bool(policy.team_ids(user)))
+    form = _filter_form(request)
     header, rows = selectors.signal_export_rows(user, form.filters())
     return excel_csv_response("signalen.csv", header, rows)
 
@@ -116,6 +116,11 @@ def _follow_up_initial(original) -> dict:
         "house_number": original.house_number,
         "house_number_addition": original.house_number_addition,
     }
+
+
+def _filter_form(request) -> SignalFilterForm:
+    address_search = policy.can_search_signal_addresses(request.user)
+    return SignalFilterForm(request.GET or None, address_search=address_search)
 
 
 def _filed_message(signal) -> str:

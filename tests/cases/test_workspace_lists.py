@@ -94,3 +94,15 @@ def test_export_query_count_does_not_grow_with_the_list(file, user, client_for):
     for number in range(68, 73):
         file("anna", house_number=number)
     assert queries() == few
+
+
+def test_corporation_staff_search_their_own_signals_by_address_and_it_is_logged(
+    file, user, client_for
+):
+    own = file("anna", house_number=74)
+    others = file("bram", postcode="1012 AB", house_number=74)
+    html = client_for("anna").get("/signalen/?q=1012ab").content.decode()
+    assert own.reference in html
+    assert others.reference not in html  # another corporation's: not found by address
+    entry = AccessLog.objects.filter(user__username="anna", object_type="signal").latest("pk")
+    assert entry.action == AccessAction.LIST and str(own.pk) in entry.object_ids
