@@ -41,7 +41,11 @@ class DeclineForm(PageForm):
         label=_("Reden"), choices=[("", "---------"), *DeclineReason.choices]
     )
     reason = forms.CharField(
-        label=_("Toelichting voor de melder"),
+        label=_("Bericht aan de melder"),
+        help_text=_(
+            "De melder leest dit bij het signaal. Schrijf niet of het huishouden bij het "
+            "wijkteam bekend is."
+        ),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -73,7 +77,13 @@ class BulkForm(PageForm):
         required=False,
     )
     reason = forms.CharField(
-        label=_("Toelichting (bij niet oppakken)"), max_length=2000, required=False
+        label=_("Bericht aan de melder (bij niet oppakken)"),
+        help_text=_(
+            "De melder leest dit bij het signaal. Schrijf niet of het huishouden bij het "
+            "wijkteam bekend is."
+        ),
+        max_length=2000,
+        required=False,
     )
 
     def __init__(self, *args, signal_ids=(), **kwargs):

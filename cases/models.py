@@ -117,6 +117,14 @@ class Case(models.Model):
     def __str__(self):
         return self.reference
 
+    @property
+    def address(self) -> str:
+        """As the list shows it: `1012 AB 5-A` (blank once retention erased it)."""
+        if not self.postcode:
+            return ""
+        addition = f"-{self.house_number_addition}" if self.house_number_addition else ""
+        return f"{self.postcode} {self.house_number or ''}{addition}"
+
 
 class Outreach(models.Model):
     """One contact attempt by the team (letter, phone, visit, e-mail, text message). A note
@@ -265,6 +273,11 @@ class ReminderKind(models.TextChoices):
         _("Escalatie: eerste gesprek te laat"),
     )
     OUTREACH_OVERDUE = "outreach_overdue", _("Contactpoging niet binnen de afgesproken termijn")
+    CASE_ASSIGNED = "case_assigned", _("Casus aan u toegewezen")
+    SIGNAL_ACCEPTED = "signal_accepted", _("Uw signaal is opgepakt")
+    SIGNAL_DECLINED = "signal_declined", _("Uw signaal is niet opgepakt")
+    SIGNAL_CLOSED = "signal_closed", _("Uw signaal is afgerond")
+    CASE_SHARED = "case_shared", _("Casus met u gedeeld")
 
 
 class Reminder(models.Model):

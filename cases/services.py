@@ -29,7 +29,7 @@ from signals.deadlines import add_working_days, start_day
 from signals.models import DeclineReason, Signal, SignalKind, SignalStatus, outcome_for_kind
 from signals.services import next_references
 
-from . import workflow
+from . import events, workflow
 from .models import (
     CONVERSATION_CHANNELS,
     Case,
@@ -157,6 +157,7 @@ def accept_signal(user, signal) -> Case:
         signal.save(update_fields=["status", "triaged_at", "updated_at"])
         _log_signal(user, AccessAction.UPDATE, signal, organisation_id=signal.team_id)
         _log_case(user, AccessAction.UPDATE, case)
+        events.signal_accepted(signal)
     return case
 
 
@@ -217,6 +218,7 @@ def decline_signal(user, signal, reason: str, reason_category: str = "") -> Sign
             ]
         )
         _log_signal(user, AccessAction.UPDATE, signal, organisation_id=signal.team_id)
+        events.signal_declined(signal)
     return signal
 
 
@@ -291,7 +293,8 @@ def transition_case(user, case, to: str, reason: str = "", outcome: str = "") ->
         if to == CaseState.CLOSED:
             case.outcome = outcome
             case.closed_at = now
-            _close_signals(case, outcome, now)
+            closed = _close_signals(case, outcome, now)
+            events.signals_closed(closed)
         case.state = to
         case.save(update_fields=["state", "outcome", "closed_at", "updated_at"])
         _event(
@@ -322,10 +325,11 @@ def _check_no_other_open_case(case) -> None:
         )
 
 
-def _close_signals(case, outcome: str, now) -> None:
+def _close_signals(case, outcome: str, now) -> list[Signal]:
     """Each signal gets the outcome in the terms of its kind (rent arrears: the covenant's
     codes), whether it opened the case or was merged into it."""
     signals = Signal.objects.filter(case_link__case=case, status=SignalStatus.ACCEPTED)
+    closing = list(signals.select_related("filed_by"))
     closed = {
         "status": SignalStatus.CLOSED,
         "closed_at": now,
@@ -337,6 +341,7 @@ def _close_signals(case, outcome: str, now) -> None:
     signals.exclude(kind=arrears).update(
         outcome=outcome_for_kind(outcome, SignalKind.OTHER), **closed
     )
+    return closing
 
 
 def _require_manager(user, case) -> None:
@@ -368,6 +373,8 @@ def assign_case(user, case, assignee) -> Case:
             previous=previous,
         )
         _log_case(user, AccessAction.UPDATE, case)
+        if assignee is not None and assignee.pk != user.pk:
+            events.case_assigned(case, assignee)
     return case
 
 
@@ -474,6 +481,7 @@ def share_case(user, case, with_user, reason: str, until: date) -> CaseUserObjec
                 "reason": reason,
             },
         )
+        events.case_shared(case, with_user, until)
     return share
 
 

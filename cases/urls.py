@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("mijn/", views.my_cases, name="mine"),
+    path("export.csv", views.case_export, name="export"),
     path("werkbak/", views.tray, name="tray"),
     path("werkbak/team/", views.switch_team, name="switch_team"),
     path("werkbak/bulk/", views.bulk, name="bulk"),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from partners.csv_files import excel_csv_response
 from partners.forms import add_service_errors
 from privacy import access_log, policy
 from privacy.models import Purpose
@@ -247,8 +248,18 @@ def case_list(request):
             "title": _("Casussen van %(team)s") % {"team": team.name},
             "team": team,
             "teams": selectors.user_teams(request.user),
+            "closed_count": selectors.team_closed_count(request.user, team.pk),
         },
     )
+
+
+@require_GET
+@login_required
+def case_export(request):
+    """The team's case list as filtered on screen, as a CSV for Dutch Excel."""
+    team = selectors.active_team(request.user, request.session)
+    header, rows = selectors.team_case_export_rows(request.user, team.pk, _state_filter(request))
+    return excel_csv_response("casussen.csv", header, rows)
 
 
 @require_GET
@@ -256,7 +267,11 @@ def case_list(request):
 def my_cases(request):
     selectors.active_team(request.user, request.session)  # team members only
     queryset = selectors.my_case_list(request.user, _state_filter(request))
-    return _render_case_list(request, queryset, {"title": _("Mijn casussen")})
+    return _render_case_list(
+        request,
+        queryset,
+        {"title": _("Mijn casussen"), "closed_count": selectors.my_closed_count(request.user)},
+    )
 
 
 # --- case page -------------------------------------------------------------------------

@@ -584,3 +584,21 @@ def signals_of_visible_case(case) -> QuerySet:
 def can_download_receipt(user, signal) -> bool:
     """The receipt for court is the filing organisation's: its staff only."""
     return signal.organisation_id in corporation_ids(user)
+
+
+def can_follow_up(user, signal) -> bool:
+    """After a decline for lack of information, staff of the filing corporation may file
+    a follow-up with what was missing (issue 16)."""
+    return signal.declined_for_lack_of_information and any(
+        org.pk == signal.organisation_id for org in filing_organisations(user)
+    )
+
+
+def address_searchable_signals(user) -> Q:
+    """Among visible signals, those the user may find by postcode: routed to their team
+    or filed by their corporation (a shared case does not open address search)."""
+    return Q(team_id__in=team_ids(user)) | Q(organisation_id__in=corporation_ids(user))
+
+
+def can_search_signal_addresses(user) -> bool:
+    return bool(team_ids(user) or corporation_ids(user))

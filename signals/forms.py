@@ -157,9 +157,9 @@ class SignalFilterForm(forms.Form):
         queryset=Organisation.objects.filter(kind=OrganisationKind.WIJKTEAM).order_by("name"),
     )
 
-    def __init__(self, *args, team_member=False, **kwargs):
+    def __init__(self, *args, address_search=False, **kwargs):
         super().__init__(*args, **kwargs)
-        if team_member:
+        if address_search:
             self.fields["q"].help_text = _("Kenmerk, extern kenmerk of postcode")
 
     def filters(self) -> dict:

@@ -172,6 +172,15 @@ class Signal(models.Model):
         _("reden (categorie)"), max_length=30, choices=DeclineReason.choices, blank=True
     )
     decline_reason = models.TextField(_("toelichting"), blank=True)
+    # A signal filed after a decline for lack of information, with what was missing.
+    follows_up = models.ForeignKey(
+        "self",
+        verbose_name=_("vervolg op"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_ups",
+    )
     is_multiple = models.BooleanField(
         _("meervoudig signaal"),
         default=False,
@@ -230,6 +239,13 @@ class Signal(models.Model):
 
     def __str__(self):
         return self.reference
+
+    @property
+    def declined_for_lack_of_information(self) -> bool:
+        return (
+            self.status == SignalStatus.DECLINED
+            and self.decline_reason_category == DeclineReason.INSUFFICIENT_INFORMATION
+        )
 
     @property
     def address(self) -> str:

@@ -352,12 +352,19 @@ def mark_multiple(signals: list[Signal]) -> None:
 # --- use cases ----------------------------------------------------------------------------
 
 
-def file_signal(user, data: dict, organisation_id: int | None = None) -> Signal:
+def file_signal(
+    user, data: dict, organisation_id: int | None = None, follows_up: Signal | None = None
+) -> Signal:
     """File one signal: validate, route, compute deadlines, store, grant access to the
     filer's organisation and the routed team, and log — all in one transaction.
 
     Raises ValidationError (field messages), PermissionDenied, or DuplicateSignal when the
-    organisation already filed this external reference."""
+    organisation already filed this external reference. `follows_up`: the signal declined
+    for lack of information that this one completes (same corporation)."""
+    if follows_up is not None:
+        if not policy.can_follow_up(user, follows_up):
+            raise PermissionDenied(_("Op dit signaal kunt u geen vervolg melden."))
+        organisation_id = follows_up.organisation_id
     organisation = filing_organisation(user, organisation_id)
     cleaned, routing = clean_and_route(data)
     existing = _existing_by_external_reference(organisation, cleaned["external_reference"])
@@ -365,7 +372,7 @@ def file_signal(user, data: dict, organisation_id: int | None = None) -> Signal:
         raise DuplicateSignal(existing)
     try:
         with transaction.atomic():
-            signal = _store_signal(user, organisation, cleaned, routing)
+            signal = _store_signal(user, organisation, cleaned, routing, follows_up)
     except IntegrityError:
         # A concurrent request filed the same external reference first.
         existing = _existing_by_external_reference(organisation, cleaned["external_reference"])
@@ -385,10 +392,11 @@ def _existing_by_external_reference(organisation, external_reference):
     )
 
 
-def _store_signal(user, organisation, cleaned, routing) -> Signal:
+def _store_signal(user, organisation, cleaned, routing, follows_up=None) -> Signal:
     now = timezone.now()
     terms = agreed_terms(organisation.pk, routing.municipality.pk, cleaned["kind"], now.date())
     signal = build_signal(cleaned, organisation, user, routing, terms, now)
+    signal.follows_up = follows_up
     (signal.reference,) = next_references("SIG", timezone.localdate(now).year)
     signal.save(force_insert=True)
     grant_signal_access([signal])

@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from partners.csv_files import excel_csv_response
 from partners.forms import add_service_errors
 from privacy import policy
 
@@ -38,7 +39,7 @@ def signal_list(request):
     user = request.user
     _require(policy.can_list_signals(user))
     files_signals = policy.can_file_signal(user)
-    form = SignalFilterForm(request.GET or None, team_member=bool(policy.team_ids(user)))
+    form = _filter_form(request)
     signals = selectors.signal_list(user, form.filters())
     page = Paginator(signals, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
@@ -63,16 +64,37 @@ def signal_list(request):
     )
 
 
+@require_GET
+@login_required
+def signal_export(request):
+    """The signal list as filtered on screen, as a CSV for Dutch Excel."""
+    user = request.user
+    _require(policy.can_list_signals(user))
+    form = _filter_form(request)
+    header, rows = selectors.signal_export_rows(user, form.filters())
+    return excel_csv_response("signalen.csv", header, rows)
+
+
 @login_required
 def signal_new(request):
     user = request.user
     _require(policy.can_file_signal(user))
-    form = SignalForm(request.POST or None, organisations=policy.filing_organisations(user))
+    original = selectors.follow_up_original(
+        user, request.POST.get("follows_up") or request.GET.get("vervolg")
+    )
+    form = SignalForm(
+        request.POST or None,
+        organisations=[] if original else policy.filing_organisations(user),
+        initial=_follow_up_initial(original),
+    )
     if request.method == "POST":
         if form.is_valid():
             try:
                 signal = services.file_signal(
-                    user, form.cleaned_data, form.cleaned_data.get("organisation")
+                    user,
+                    form.cleaned_data,
+                    form.cleaned_data.get("organisation"),
+                    follows_up=original,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -81,7 +103,24 @@ def signal_new(request):
                 return redirect("signals:detail", pk=signal.pk)
         else:
             form.add_remaining_errors()
-    return render(request, "signals/new.html", {"form": form})
+    return render(request, "signals/new.html", {"form": form, "original": original})
+
+
+def _follow_up_initial(original) -> dict:
+    """A follow-up starts from the first signal's household; the filer adds what was missing."""
+    if original is None:
+        return {}
+    return {
+        "kind": original.kind,
+        "postcode": original.postcode,
+        "house_number": original.house_number,
+        "house_number_addition": original.house_number_addition,
+    }
+
+
+def _filter_form(request) -> SignalFilterForm:
+    address_search = policy.can_search_signal_addresses(request.user)
+    return SignalFilterForm(request.GET or None, address_search=address_search)
 
 
 def _filed_message(signal) -> str:
@@ -108,6 +147,9 @@ def signal_detail(request, pk):
             "signal": signal,
             "team_view": perspective == "team",
             "can_download_receipt": policy.can_download_receipt(request.user, signal),
+            "timeline": selectors.filer_timeline(signal),
+            "contact": selectors.team_contact(request.user, signal),
+            "can_follow_up": policy.can_follow_up(request.user, signal),
         },
     )
 

@@ -187,10 +187,22 @@ def test_triage_lead_works_a_signal_and_the_filer_sees_only_the_outcome(journey)
     expect(definition(page, "Status")).to_have_text("Afgerond")
     expect(definition(page, "Uitkomst")).to_have_text("Hulp geaccepteerd")
     anna.step("uitkomst")
+    # The filer follows the signal on a dated timeline and sees whom to call: the team's
+    # fixed contact person for the district (noor is Noord's, named in the agreement).
+    timeline = page.locator("ol.timeline")
+    expect(timeline).to_contain_text("Gemeld")
+    expect(timeline).to_contain_text("Opgepakt")
+    expect(timeline).to_contain_text("Afgerond: Hulp geaccepteerd")
+    contact = page.locator("section", has=page.get_by_role("heading", name=re.compile("contact")))
+    expect(contact).to_contain_text("Noor Bakker")
     # Nothing of the team's work reaches the filer: no note, no worker, no case.
     content = page.locator("main").inner_text()
-    for secret in (NOTE, "Sara", "Bakker", case.reference, "Casus", "In behandeling"):
+    for secret in (NOTE, "Sara", "El Amrani", case.reference, "Casus", "In behandeling"):
         assert secret not in content
+    # The filer was told without looking: the notification links to the signal.
+    page.goto("/meldingen/")
+    expect(page.locator("main")).to_contain_text(f"Signaal {signal.reference} is afgerond")
+    anna.step("melding")
 
 
 def test_coordinator_edits_terms_confirms_a_contact_and_reads_the_dashboard(journey):

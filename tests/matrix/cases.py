@@ -87,6 +87,7 @@ ROWS = [
     Row("cases_tray", "GET", lambda w: "/casussen/werkbak/", team_pages, logs_access=True),
     Row("cases_list", "GET", lambda w: "/casussen/", team_pages, logs_access=True),
     Row("cases_mine", "GET", lambda w: "/casussen/mijn/", team_pages, logs_access=True),
+    Row("cases_export", "GET", lambda w: "/casussen/export.csv", team_pages, logs_access=True),
     Row(
         "cases_switch_team",
         "POST",

@@ -2,6 +2,7 @@
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from cases.services import decline_signal
 from signals.models import SignalImport
 from signals.services import file_signal
 
@@ -35,6 +36,9 @@ def setup(world: dict) -> None:
             "description": "Overlast in het trappenhuis.",
         },
     )
+    lacking = file_signal(anna, {**SIGNAL_DATA, "house_number": 9})
+    decline_signal(world["users"]["noor"], lacking, "Welke overlast?", "insufficient_information")
+    world["signals_declined"] = lacking
     world["signals_import"] = SignalImport.objects.create(
         organisation=world["organisations"]["Woonstichting De Linde"],
         user=anna,
@@ -63,6 +67,14 @@ api_signal = {**de_linde_signal, "anonymous": 401}
 ROWS = [
     Row("signals_list", "GET", lambda w: "/signalen/", readers, logs_access=True),
     Row("signals_new", "GET", lambda w: "/signalen/nieuw/", filers),
+    Row("signals_export", "GET", lambda w: "/signalen/export.csv", readers, logs_access=True),
+    Row(
+        "signals_new_follow_up",
+        "GET",
+        lambda w: f"/signalen/nieuw/?vervolg={w['signals_declined'].pk}",
+        {**filers, "bram": 404},
+        logs_access=True,
+    ),
     Row(
         "signals_new_post",
         "POST",

@@ -144,7 +144,9 @@ def test_filters_and_search(file_as, user):
     assert len(selectors.signal_list(anna, {"filed_from": today, "filed_to": today})) == 2
     # Postcode search is for the team's own queue.
     assert set(selectors.signal_list(omar, {"q": "1025ab"})) == {arrears}
-    assert set(selectors.signal_list(anna, {"q": "1025ab"})) == set()
+    # Corporation staff find their own signals by address too (issue 16).
+    assert set(selectors.signal_list(anna, {"q": "1025ab"})) == {arrears}
+    assert set(selectors.signal_list(user("bram"), {"q": "1025ab"})) == set()
 
 
 # --- access log -----------------------------------------------------------------------
