@@ -282,3 +282,28 @@ def complex_spread(complexes) -> list[dict]:
             }
         )
     return rows
+
+
+# --- districts (issue 19) ------------------------------------------------------------------
+
+
+def districts_for(user):
+    from privacy import policy
+
+    return policy.visible_districts(user).select_related("municipality", "team")
+
+
+def district_for(user, pk: int):
+    """The district when the user works in it; 404 otherwise, as for a missing one."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(districts_for(user), pk=pk)
+
+
+def district_analysis_for(user, district, today=None) -> list:
+    """Suppressed area figures of a district the user works in (`district_for`), logged."""
+    from privacy import access_log, aggregates
+    from privacy.models import AccessAction
+
+    access_log.record(user, AccessAction.READ, "district_analysis", district.pk)
+    return aggregates.district_analysis(district, today=today)

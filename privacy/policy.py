@@ -584,3 +584,27 @@ def signals_of_visible_case(case) -> QuerySet:
 def can_download_receipt(user, signal) -> bool:
     """The receipt for court is the filing organisation's: its staff only."""
     return signal.organisation_id in corporation_ids(user)
+
+
+# --- districts (issue 19) --------------------------------------------------------------
+
+
+def visible_districts(user) -> QuerySet:
+    """The districts a user works in: the coordinator's municipality's, those the user's
+    team serves, and those where the user's corporation has housing (an approved complex)
+    or filed signals. Anyone else gets none, so a district page answers 404."""
+    District = apps.get_model("partners", "District")
+    if not getattr(user, "is_authenticated", False):
+        return District.objects.none()
+    works_in = Q(municipality_id__in=coordinator_municipality_ids(user)) | Q(
+        team_id__in=team_ids(user)
+    )
+    corporations = corporation_ids(user)
+    if corporations:
+        via_complexes, via_signals = _corporation_district_ids(corporations)
+        works_in |= Q(pk__in=via_complexes) | Q(pk__in=via_signals)
+    return District.objects.filter(works_in)
+
+
+def can_view_districts(user) -> bool:
+    return bool(coordinator_municipality_ids(user) or team_ids(user) or corporation_ids(user))
