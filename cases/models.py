@@ -265,6 +265,7 @@ class ReminderKind(models.TextChoices):
         _("Escalatie: eerste gesprek te laat"),
     )
     OUTREACH_OVERDUE = "outreach_overdue", _("Contactpoging niet binnen de afgesproken termijn")
+    PLAN_ACTION_DUE = "plan_action_due", _("Actie plan van aanpak verloopt")
 
 
 class Reminder(models.Model):

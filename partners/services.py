@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .choices import AgreementStatus, ComplexStatus, OrganisationKind
+from .choices import AgreementStatus, ComplexStatus, OrganisationKind, Role
 from .csv_files import EXTRA, decode, read_table
 from .models import (
     Agreement,
@@ -19,9 +19,11 @@ from .models import (
     ComplexAddress,
     ContactPerson,
     District,
+    DistrictObservation,
     Membership,
     Municipality,
     Organisation,
+    PlanAction,
     PostcodeArea,
     check_personal_role,
 )
@@ -670,3 +672,84 @@ def approve_complex(user, complex_: Complex) -> Complex:
         complex_.pk,
     )
     return complex_
+
+
+# --- districts: observations and the plan (issue 19) -------------------------------------------
+
+
+def _district_organisation(user, district) -> int:
+    """The organisation a user writes for in a district: the first of theirs that works there."""
+    from privacy import policy
+
+    if not policy.visible_districts(user).filter(pk=district.pk).exists():
+        raise PermissionDenied(_("U werkt niet in deze wijk."))
+    held = policy.memberships(user)
+    for membership in held:
+        organisation = membership.organisation
+        if organisation.pk == district.team_id or (
+            membership.role == Role.COORDINATOR
+            and organisation.municipality_id == district.municipality_id
+        ):
+            return organisation.pk
+    return next(m.organisation_id for m in held if m.role == Role.CORPORATION_STAFF)
+
+
+@transaction.atomic
+def add_observation(user, district, observed_on: date, text: str) -> DistrictObservation:
+    from privacy import access_log
+    from privacy.models import AccessAction
+
+    if observed_on > timezone.localdate():
+        raise ValidationError({"observed_on": _("Een observatie kan niet in de toekomst liggen.")})
+    observation = DistrictObservation.objects.create(
+        district=district,
+        organisation_id=_district_organisation(user, district),
+        author=user,
+        observed_on=observed_on,
+        text=text.strip(),
+    )
+    access_log.record(user, AccessAction.CREATE, "observation", observation.pk)
+    return observation
+
+
+@transaction.atomic
+def erase_observation(user, observation: DistrictObservation) -> None:
+    """The privacy officer erases an observation (e.g. one that names a resident); the
+    access log keeps that it existed and who erased it, not its text."""
+    from privacy import access_log, policy
+    from privacy.models import AccessAction, Purpose
+
+    if not policy.can_erase_observation(user, observation):
+        raise PermissionDenied(_("Alleen de privacyfunctionaris kan een observatie wissen."))
+    access_log.record(
+        user, AccessAction.ERASE, "observation", observation.pk, purpose=Purpose.PRIVACY_INQUIRY
+    )
+    observation.delete()
+
+
+PLAN_FIELDS = ("what", "owner", "due_on", "status", "capacity_hours")
+
+
+@transaction.atomic
+def save_plan_action(user, district, data: dict, action: PlanAction | None = None) -> PlanAction:
+    """Create or change an action of the district plan; the coordinator keeps the plan."""
+    from privacy import access_log
+    from privacy.models import AccessAction
+
+    from . import selectors
+
+    _require_coordinator_of(user, district.municipality_id)
+    if action is not None and action.district_id != district.pk:
+        raise PermissionDenied
+    if not selectors.plan_owner_choices(district).filter(pk=data["owner"].pk).exists():
+        raise ValidationError({"owner": _("Deze organisatie werkt niet in de wijk.")})
+    created = action is None
+    action = action or PlanAction(district=district, created_by=user)
+    for name in PLAN_FIELDS:
+        if name in data:
+            setattr(action, name, data[name])
+    action.save()
+    access_log.record(
+        user, AccessAction.CREATE if created else AccessAction.UPDATE, "plan_action", action.pk
+    )
+    return action

@@ -676,15 +676,15 @@ def _district_cube(signals):
     )
 
 
-def _district_triage_pairs(signals, district_id: int):
+def _district_triage_pairs(signals, district_ids):
     return (
-        signals.filter(district_id=district_id, triaged_at__isnull=False)
+        signals.filter(district_id__in=district_ids, triaged_at__isnull=False)
         .annotate(
             quarter=TruncQuarter("filed_at"),
             filed_on=TruncDate("filed_at"),
             triaged_on=TruncDate("triaged_at"),
         )
-        .values("quarter", "kind", "filed_on", "triaged_on")
+        .values("quarter", "district_id", "kind", "filed_on", "triaged_on")
         .annotate(n=Count("filed_at"))
         .order_by()
     )
@@ -729,25 +729,37 @@ def _outcome_values() -> list[str]:
     return list(Outcome.values)
 
 
+def shown_quarters(today: date) -> list[date]:
+    """First days of the quarters shown, newest (the current one) first."""
+    last = quarter_start(today)
+    return [add_months(last, -3 * i) for i in range(QUARTERS_SHOWN)]
+
+
 def district_analysis(district, today: date | None = None) -> list[QuarterFigures]:
-    """Suppressed figures per quarter (newest first, the last two years) and kind for one
-    district. Two grouped queries, whatever the number of signals, districts or quarters."""
+    return area_analysis(district.municipality_id, [district.pk], today)[district.pk]
+
+
+def area_analysis(
+    municipality_id: int, district_ids, today: date | None = None
+) -> dict[int, list[QuarterFigures]]:
+    """Suppressed figures per quarter (newest first, the last two years) and kind for
+    districts of one municipality. Three queries, whatever the number of signals,
+    districts or quarters."""
     from signals.deadlines import working_days_between
 
     today = today or timezone.localdate()
-    last = quarter_start(today)
-    shown = [add_months(last, -3 * i) for i in range(QUARTERS_SHOWN)]
+    shown = shown_quarters(today)
     first = add_months(shown[-1], -12)  # a year before the oldest quarter shown, for trends
-    start, end = _month_range(first, add_months(last, 2))
+    start, end = _month_range(first, add_months(shown[0], 2))
     District = apps.get_model("partners", "District")
     districts = [
         NO_DISTRICT,
-        *District.objects.filter(municipality_id=district.municipality_id)
+        *District.objects.filter(municipality_id=municipality_id)
         .order_by("pk")
         .values_list("pk", flat=True),
     ]
     everything = _signals().filter(
-        team_id__in=_municipality_team_ids(district.municipality_id),
+        team_id__in=_municipality_team_ids(municipality_id),
         filed_at__gte=start,
         filed_at__lt=end,
     )
@@ -755,34 +767,85 @@ def district_analysis(district, today: date | None = None) -> list[QuarterFigure
     for row in _district_cube(everything):
         rows[timezone.localtime(row["quarter"]).date()].append(row)
     pairs: dict[tuple, list] = defaultdict(list)
-    for row in _district_triage_pairs(everything, district.pk):
+    for row in _district_triage_pairs(everything, list(district_ids)):
         days = working_days_between(row["filed_on"], row["triaged_on"])
         quarter = timezone.localtime(row["quarter"]).date()
-        pairs[(quarter, row["kind"])].append((days, row["n"]))
-        pairs[(quarter, ALL)].append((days, row["n"]))
+        pairs[(row["district_id"], quarter, row["kind"])].append((days, row["n"]))
+        pairs[(row["district_id"], quarter, ALL)].append((days, row["n"]))
 
-    tables = {q: protected_quarter(rows[q], districts) for q in rows}
     empty = protected_quarter([], districts)
-    figures = []
-    for quarter in shown:
-        table = tables.get(quarter, empty)
-        year_before = tables.get(add_months(quarter, -12), empty)
-        kinds = []
-        for kind in [*SignalKind.values, ALL]:
-            key = (district.pk, kind)
-            figure = KindFigures(kind=kind, received=table["received"][key])
-            before = year_before["received"][key]
-            if figure.received is not None and before is not None:
-                figure.trend = figure.received - before
-            figure.outcomes = {o: table["outcome"][(*key, o)] for o in _outcome_values()}
-            if figure.received:
-                yes, no = table["case"][(*key, "yes")], table["case"][(*key, "no")]
-                if yes is not None and no is not None:
-                    # Rounded to tens: a percentage is no exact count.
-                    figure.became_case = round_percentage(yes, figure.received)
-                triaged = pairs.get((quarter, kind), [])
-                if sum(n for _d, n in triaged) >= MIN_CELL:
-                    figure.median_triage_days = weighted_median(triaged)
-            kinds.append(figure)
-        figures.append(QuarterFigures(start=quarter, label=quarter_label(quarter), kinds=kinds))
+    tables = {q: protected_quarter(rows[q], districts) for q in rows}
+    return {
+        pk: [_quarter_figures(pk, q, tables, empty, pairs) for q in shown] for pk in district_ids
+    }
+
+
+def _quarter_figures(district_id, quarter, tables, empty, pairs) -> QuarterFigures:
+    table = tables.get(quarter, empty)
+    year_before = tables.get(add_months(quarter, -12), empty)
+    kinds = []
+    for kind in [*SignalKind.values, ALL]:
+        key = (district_id, kind)
+        figure = KindFigures(kind=kind, received=table["received"][key])
+        before = year_before["received"][key]
+        if figure.received is not None and before is not None:
+            figure.trend = figure.received - before
+        figure.outcomes = {o: table["outcome"][(*key, o)] for o in _outcome_values()}
+        if figure.received:
+            yes, no = table["case"][(*key, "yes")], table["case"][(*key, "no")]
+            if yes is not None and no is not None:
+                # Rounded to tens: a percentage is no exact count.
+                figure.became_case = round_percentage(yes, figure.received)
+            triaged = pairs.get((district_id, quarter, kind), [])
+            if sum(n for _d, n in triaged) >= MIN_CELL:
+                figure.median_triage_days = weighted_median(triaged)
+        kinds.append(figure)
+    return QuarterFigures(start=quarter, label=quarter_label(quarter), kinds=kinds)
+
+
+CAPACITY_MONTHS = 12
+
+
+def district_capacity(district, today: date | None = None) -> list[MonthFigures]:
+    """Per month (the last 12, newest first) the signals routed to the district's team and
+    the capacity agreed in the municipality's agreements. The counts are the coordinator
+    dashboard's own published values for the team. A month is only shown when every
+    month of its quarter is, and the quarter totals of every district the team serves
+    are published: otherwise a quarter total minus two shown months would give the third,
+    a hidden count."""
+    if district.team_id is None:
+        return []
+    today = today or timezone.localdate()
+    last = add_months(today, 0)
+    figures = dashboard(
+        district.municipality_id,
+        add_months(today, 1 - CAPACITY_MONTHS),
+        last,
+        team_id=district.team_id,
+        today=today,
+    )
+    capacity = _agreed_capacity(district.municipality_id, None, [f.month for f in figures])
+    served = list(
+        apps.get_model("partners", "District")
+        .objects.filter(team_id=district.team_id, municipality_id=district.municipality_id)
+        .values_list("pk", flat=True)
+    )
+    quarters = area_analysis(district.municipality_id, served, today=today)
+    published = {
+        q.start: all(quarters[pk][i].kinds[-1].received is not None for pk in served)
+        for i, q in enumerate(quarters[district.pk])
+    }
+    by_quarter = defaultdict(list)
+    for figure in figures:
+        by_quarter[quarter_start(figure.month)].append(figure)
+    for start, months in by_quarter.items():
+        whole = len(months) == 3 or start == quarter_start(today)
+        complete = whole and all(f.total is not None for f in months)
+        shown = complete and published.get(start, False)
+        for figure in months:
+            figure.capacity_agreed = capacity.get(figure.month)
+            if not shown:
+                figure.total = None
+            elif figure.capacity_agreed:
+                figure.capacity_used = round_percentage(figure.total, figure.capacity_agreed)
     return figures
