@@ -753,3 +753,68 @@ def save_plan_action(user, district, data: dict, action: PlanAction | None = Non
         user, AccessAction.CREATE if created else AccessAction.UPDATE, "plan_action", action.pk
     )
     return action
+
+
+# --- district geometry (issue 19) -------------------------------------------------------------
+
+CODE_KEYS = ("code", "wijkcode", "wk_code", "statcode")
+NAME_KEYS = ("name", "naam", "wijknaam", "wk_naam", "statnaam")
+
+
+@dataclass
+class AreaImport:
+    matched: list = field(default_factory=list)  # district names
+    unknown: list = field(default_factory=list)  # feature labels that match no district
+    invalid: list = field(default_factory=list)  # (feature label, reason)
+
+
+def _feature_label(properties: dict, number: int) -> tuple[str, str, str]:
+    lowered = {str(k).lower(): v for k, v in properties.items()}
+    code = next((str(lowered[k]).strip() for k in CODE_KEYS if lowered.get(k)), "")
+    name = next((str(lowered[k]).strip() for k in NAME_KEYS if lowered.get(k)), "")
+    return code, name, name or code or _("object %(number)s") % {"number": number}
+
+
+@transaction.atomic
+def import_area_geometries(text: str) -> AreaImport:
+    """Boundaries from a GeoJSON FeatureCollection (e.g. the CBS wijk- en buurtkaart):
+    each feature is matched to a district by its code, else by its name (case does not
+    matter); its Polygon or MultiPolygon is stored on the district. Nothing else changes;
+    what did not match or is not a valid polygon is reported."""
+    import json
+
+    from . import maps
+
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ValidationError(_("Het bestand is geen geldige GeoJSON.")) from exc
+    features = data.get("features") if isinstance(data, dict) else None
+    if not isinstance(features, list):
+        raise ValidationError(_("Het bestand is geen GeoJSON FeatureCollection."))
+    districts = list(District.objects.all())
+    by_code = {d.code.lower(): d for d in districts if d.code}
+    by_name: dict[str, list] = {}
+    for district in districts:
+        by_name.setdefault(district.name.lower(), []).append(district)
+    report = AreaImport()
+    for number, feature in enumerate(features, start=1):
+        feature = feature if isinstance(feature, dict) else {}
+        code, name, label = _feature_label(feature.get("properties") or {}, number)
+        district = by_code.get(code.lower()) if code else None
+        if district is None and len(by_name.get(name.lower(), [])) == 1:
+            district = by_name[name.lower()][0]
+        if district is None:
+            report.unknown.append(label)
+            continue
+        try:
+            maps.polygons(feature.get("geometry"))
+        except maps.InvalidGeometry as exc:
+            report.invalid.append((label, str(exc)))
+            continue
+        district.geometry = json.dumps(feature["geometry"], separators=(",", ":"))
+        if code and not district.code:
+            district.code = code
+        district.save(update_fields=["geometry", "code"])
+        report.matched.append(district.name)
+    return report
