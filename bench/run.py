@@ -240,6 +240,21 @@ TARGETS = [
         goal_ms=500,
     ),
     Target(
+        "wijkpagina (pagina)",
+        "GET",
+        lambda c: f"/samenwerking/gebieden/{c['noord_district']}/",
+        "noor",
+        api=False,
+        goal_ms=500,
+    ),
+    Target(
+        "gebiedsanalyse API",
+        "GET",
+        lambda c: f"/api/v1/districts/{c['noord_district']}/analysis/",
+        "noor",
+        goal_ms=500,
+    ),
+    Target(
         "complexinzichten API",
         "GET",
         lambda c: "/api/v1/insights/complexes/",
@@ -662,7 +677,7 @@ def measure_sweep(env: dict, now: datetime) -> Result:
 def build_context(run_id: str) -> dict:
     """Ids the targets need: the demo organisations and typical objects in their data."""
     from cases.models import Case
-    from partners.models import Municipality, Organisation
+    from partners.models import District, Municipality, Organisation
     from signals.models import Signal
 
     noord = Organisation.objects.get(name="Wijkteam Noord").pk
@@ -684,6 +699,7 @@ def build_context(run_id: str) -> dict:
         "noord": noord,
         "delinde": delinde,
         "demostad": Municipality.objects.get(name="Demostad").pk,
+        "noord_district": District.objects.get(name="Noord").pk,
         "team_signal": str(team_signal.pk) if team_signal else str(uuid.uuid4()),
         "corporation_signal": str(corporation_signal.pk)
         if corporation_signal

@@ -278,6 +278,7 @@ class ReminderKind(models.TextChoices):
     SIGNAL_DECLINED = "signal_declined", _("Uw signaal is niet opgepakt")
     SIGNAL_CLOSED = "signal_closed", _("Uw signaal is afgerond")
     CASE_SHARED = "case_shared", _("Casus met u gedeeld")
+    PLAN_ACTION_DUE = "plan_action_due", _("Actie plan van aanpak verloopt")
 
 
 class Reminder(models.Model):

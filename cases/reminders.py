@@ -30,15 +30,15 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, Q, Subquery
+from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
-from partners.choices import AgreementStatus, OrganisationKind, Role
-from partners.models import Agreement, ContactPerson
+from partners.choices import OPEN_PLAN_STATUSES, AgreementStatus, OrganisationKind, Role
+from partners.models import Agreement, ContactPerson, PlanAction
 from signals.deadlines import next_working_day, working_days_between
 from signals.models import Signal, SignalStatus
 
@@ -579,6 +579,68 @@ sweep_agreement_expiry = _agreement_sweep(
     gettext_noop("%(title)s loopt af op %(date)s. Verleng de afspraak of leg een nieuwe vast."),
 )
 
+PLAN_NOTICE_DAYS = 7
+
+
+def sweep_plan_action_due(today: date) -> list[Due]:
+    """Actions of a district plan due within a week or overdue (up to LOOKBACK_DAYS), still
+    open: once per action and due date, to the owner organisation's fixed contact person
+    for that district (the member of the owner whose e-mail is the contact's). A changed
+    due date is a new reminder; a finished or dropped action is not reminded."""
+    kind = ReminderKind.PLAN_ACTION_DUE
+    rows = (
+        PlanAction.objects.filter(
+            status__in=OPEN_PLAN_STATUSES,
+            due_on__gte=today - timedelta(days=LOOKBACK_DAYS),
+            due_on__lte=today + timedelta(days=PLAN_NOTICE_DAYS),
+            owner__contacts__district=F("district"),
+            owner__contacts__ended_on__isnull=True,
+            owner__contacts__email__gt="",
+            owner__memberships__user__is_active=True,
+            owner__memberships__user__email__iexact=F("owner__contacts__email"),
+        )
+        .filter(_not_reminded(kind, "plan_action", "due_on"))
+        .values_list(
+            "pk",
+            "what",
+            "due_on",
+            "district_id",
+            "district__name",
+            "owner__name",
+            "owner__memberships__user_id",
+            "owner__memberships__user__email",
+        )
+        .distinct()
+    )
+    dues = []
+    for pk, what, due_on, district_id, district, owner, user_id, email in rows:
+        values = {"what": what, "date": day(due_on), "district": district, "owner": owner}
+        subject = (
+            _("Actie plan van aanpak te laat (uiterlijk %(date)s): %(what)s")
+            if due_on < today
+            else _("Actie plan van aanpak uiterlijk %(date)s: %(what)s")
+        )
+        dues.append(
+            Due(
+                kind,
+                "plan_action",
+                str(pk),
+                due_on,
+                user_id,
+                email,
+                subject % values,
+                _(
+                    '%(owner)s is eigenaar van de actie "%(what)s" in het plan van aanpak van '
+                    "wijk %(district)s, af te ronden uiterlijk %(date)s. Werk de status bij op "
+                    "de wijkpagina."
+                )
+                % values,
+                f"/samenwerking/gebieden/{district_id}/",
+            )
+        )
+    return dues
+
+
 SWEEPS: dict[str, Callable[[date], list[Due]]] = {
     ReminderKind.TRIAGE_DUE_SOON: sweep_triage_due_soon,
     ReminderKind.TRIAGE_OVERDUE: sweep_triage_overdue,
@@ -590,6 +652,7 @@ SWEEPS: dict[str, Callable[[date], list[Due]]] = {
     ReminderKind.AGREEMENT_EXPIRY: sweep_agreement_expiry,
     # One sweep for the rent-arrears clock; its reminders carry their own kinds.
     ReminderKind.FIRST_CONVERSATION_DUE: sweep_arrears_clock,
+    ReminderKind.PLAN_ACTION_DUE: sweep_plan_action_due,
 }
 
 

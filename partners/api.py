@@ -4,14 +4,21 @@ visibility comes from `privacy.policy` through the selectors."""
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from privacy import access_log, policy
 from privacy.models import AccessAction
 
 from . import selectors
-from .models import Agreement, Complex, ContactPerson
-from .serializers import AgreementSerializer, ComplexInsightSerializer, ContactSerializer
+from .models import Agreement, Complex, ContactPerson, District
+from .serializers import (
+    AgreementSerializer,
+    ComplexInsightSerializer,
+    ContactSerializer,
+    DistrictAnalysisSerializer,
+    DistrictSerializer,
+)
 
 
 class _LoggedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -92,3 +99,49 @@ class ComplexInsightViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         page = self.paginate_queryset(self.get_queryset())
         rows = selectors.complex_insights_for(request.user, page)
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description="The districts the user works in: coordinators their municipality's, "
+        "teams the districts they serve, corporations those where they have an approved "
+        "complex or filed signals.",
+    ),
+)
+class DistrictViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = DistrictSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return District.objects.none()
+        if not policy.can_view_districts(self.request.user):
+            raise PermissionDenied
+        return selectors.districts_for(self.request.user).order_by("name", "pk")
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        access_log.record_list(request.user, "district", page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        description="Per quarter (the last two years, newest first) and kind: signals "
+        "received, share that became a case, median working days to triage, outcomes and "
+        "the trend against the same quarter a year earlier. null where suppressed: no "
+        "published number combined with another reveals a count from 1 to 4.",
+        responses=DistrictAnalysisSerializer,
+    )
+    @action(detail=True, methods=["get"], serializer_class=DistrictAnalysisSerializer)
+    def analysis(self, request, pk=None):
+        district = selectors.district_for(request.user, _int_or_404(pk))
+        quarters = selectors.district_analysis_for(request.user, district)
+        data = {"id": district.pk, "name": district.name, "quarters": quarters}
+        return Response(DistrictAnalysisSerializer(data).data)
+
+
+def _int_or_404(value) -> int:
+    from django.http import Http404
+
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None

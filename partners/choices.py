@@ -54,3 +54,13 @@ class AgreementStatus(models.TextChoices):
 class ComplexStatus(models.TextChoices):
     PENDING = "pending", _("Wacht op goedkeuring")
     APPROVED = "approved", _("Goedgekeurd")
+
+
+class PlanActionStatus(models.TextChoices):
+    PLANNED = "planned", _("Gepland")
+    IN_PROGRESS = "in_progress", _("Bezig")
+    DONE = "done", _("Afgerond")
+    DROPPED = "dropped", _("Vervallen")
+
+
+OPEN_PLAN_STATUSES = (PlanActionStatus.PLANNED, PlanActionStatus.IN_PROGRESS)

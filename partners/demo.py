@@ -3,6 +3,7 @@
 Loading is idempotent: every object is looked up by its natural key and only created or
 brought back in line when it differs."""
 
+import json
 from datetime import date
 
 from django.contrib.auth import get_user_model
@@ -43,6 +44,32 @@ TERMS = {
 }
 
 
+def _polygon(*points) -> dict:
+    return {"type": "Polygon", "coordinates": [[*points, points[0]]]}
+
+
+# Demostad's districts as rough polygons (longitude, latitude): Noord above the river,
+# Zuid below it; the strip between them is the part of Demostad in no district.
+DEMO_OUTLINES = {
+    "Noord": _polygon(
+        (4.870, 52.390),
+        (4.905, 52.398),
+        (4.935, 52.392),
+        (4.940, 52.378),
+        (4.900, 52.374),
+        (4.868, 52.378),
+    ),
+    "Zuid": _polygon(
+        (4.866, 52.366),
+        (4.902, 52.368),
+        (4.942, 52.364),
+        (4.938, 52.346),
+        (4.900, 52.340),
+        (4.872, 52.348),
+    ),
+}
+
+
 @transaction.atomic
 def load_demo_world() -> dict:
     demostad, _created = Municipality.objects.get_or_create(
@@ -71,6 +98,8 @@ def load_demo_world() -> dict:
             municipality=demostad, name=name
         )
         district.pc4_ranges, district.team = ranges, orgs[team]
+        # Simple outlines so `make run` shows a map; imported boundaries are kept.
+        district.geometry = district.geometry or json.dumps(DEMO_OUTLINES[name])
         districts[name] = services.save_district(district)
 
     users = {}

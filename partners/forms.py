@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import OrganisationKind, SignalKind
+from .choices import OrganisationKind, PlanActionStatus, SignalKind
 from .models import Agreement, ContactPerson, District, Organisation
 from .services import AGREEMENT_FIELDS, CONTACT_FIELDS, TERM_FIELDS, check_complex_upload_size
 
@@ -182,3 +182,44 @@ class ComplexImportForm(forms.Form):
         except ValidationError as exc:
             raise ValidationError(exc.message_dict["file"]) from None
         return upload
+
+
+# --- districts (issue 19) ----------------------------------------------------------------------
+
+
+class ObservationForm(forms.Form):
+    observed_on = forms.DateField(label=_("Datum"), widget=DATE_WIDGET)
+    text = forms.CharField(
+        label=_("Observatie"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Over de wijk als geheel, bijvoorbeeld: meer overlastmeldingen rond het "
+            "winkelcentrum sinds de zomer. Noem geen bewoners, adressen of huishoudens."
+        ),
+    )
+
+
+class PlanActionForm(forms.Form):
+    what = forms.CharField(label=_("Actie"), max_length=300)
+    owner = forms.ModelChoiceField(label=_("Eigenaar"), queryset=Organisation.objects.none())
+    due_on = forms.DateField(label=_("Uiterlijk"), widget=DATE_WIDGET)
+    status = forms.ChoiceField(label=_("Status"), choices=PlanActionStatus.choices)
+    capacity_hours = forms.IntegerField(
+        label=_("Capaciteit (uren per maand)"), min_value=0, required=False
+    )
+
+    def __init__(self, *args, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+
+
+MAP_FIGURES = {
+    "received": _("Binnengekomen signalen"),
+    "became_case": _("Deel dat een casus werd"),
+    "trend": _("Verschil met een jaar eerder"),
+}
+
+
+class MapFigureForm(forms.Form):
+    figure = forms.ChoiceField(label=_("Kleur de kaart naar"), choices=list(MAP_FIGURES.items()))

@@ -14,7 +14,14 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .choices import AgreementStatus, ComplexStatus, OrganisationKind, Role, SignalKind
+from .choices import (
+    AgreementStatus,
+    ComplexStatus,
+    OrganisationKind,
+    PlanActionStatus,
+    Role,
+    SignalKind,
+)
 from .postcodes import parse_pc4_ranges
 
 
@@ -65,6 +72,15 @@ class District(models.Model):
         related_name="districts",
         limit_choices_to={"kind": OrganisationKind.WIJKTEAM},
     )
+    code = models.CharField(
+        _("CBS-wijkcode"),
+        max_length=20,
+        blank=True,
+        help_text=_("Bijvoorbeeld WK036301; koppelt de wijk aan een kaartbestand."),
+    )
+    # GeoJSON geometry (Polygon or MultiPolygon, WGS84 longitude/latitude) as text: the
+    # map is drawn server-side from it, so no GIS extension is needed.
+    geometry = models.TextField(_("geometrie (GeoJSON)"), blank=True)
 
     class Meta:
         verbose_name = _("wijk")
@@ -507,3 +523,68 @@ def _change_value(key: str, value) -> str:
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         return date.fromisoformat(value).strftime("%d-%m-%Y")
     return str(value)
+
+
+class DistrictObservation(models.Model):
+    """A short dated note about a district as a whole, shared by its partners. Never about
+    a household: the form warns, and the privacy officer can erase one that is."""
+
+    district = models.ForeignKey(
+        District, verbose_name=_("wijk"), on_delete=models.CASCADE, related_name="observations"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisatie"), on_delete=models.CASCADE, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    observed_on = models.DateField(_("datum"))
+    text = models.CharField(_("observatie"), max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("observatie")
+        verbose_name_plural = _("observaties")
+        ordering = ["-observed_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.district} {self.observed_on}"
+
+
+class PlanAction(models.Model):
+    """One action of a district's plan of approach (plan van aanpak)."""
+
+    district = models.ForeignKey(
+        District, verbose_name=_("wijk"), on_delete=models.CASCADE, related_name="plan_actions"
+    )
+    what = models.CharField(_("actie"), max_length=300)
+    owner = models.ForeignKey(
+        Organisation,
+        verbose_name=_("eigenaar"),
+        on_delete=models.PROTECT,
+        related_name="plan_actions",
+    )
+    due_on = models.DateField(_("uiterlijk"))
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=PlanActionStatus.choices,
+        default=PlanActionStatus.PLANNED,
+    )
+    capacity_hours = models.PositiveIntegerField(
+        _("capaciteit (uren per maand)"), null=True, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("actie plan van aanpak")
+        verbose_name_plural = _("acties plan van aanpak")
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["status", "due_on"], name="plan_action_due")]
+
+    def __str__(self):
+        return self.what

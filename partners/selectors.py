@@ -282,3 +282,136 @@ def complex_spread(complexes) -> list[dict]:
             }
         )
     return rows
+
+
+# --- districts (issue 19) ------------------------------------------------------------------
+
+
+def districts_for(user):
+    from privacy import policy
+
+    return policy.visible_districts(user).select_related("municipality", "team")
+
+
+def district_for(user, pk: int):
+    """The district when the user works in it; 404 otherwise, as for a missing one."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(districts_for(user), pk=pk)
+
+
+def district_analysis_for(user, district, today=None) -> list:
+    """Suppressed area figures of a district the user works in (`district_for`), logged."""
+    from privacy import access_log, aggregates
+    from privacy.models import AccessAction
+
+    access_log.record(user, AccessAction.READ, "district_analysis", district.pk)
+    return aggregates.district_analysis(district, today=today)
+
+
+def district_map_for(user, today=None) -> list[dict]:
+    """Per visible district its name, geometry and the figures of the last complete
+    quarter (every kind), for the map and its table. Queries grow with the number of
+    municipalities, not districts."""
+    from privacy import aggregates
+
+    districts = list(districts_for(user).order_by("municipality__name", "name"))
+    by_municipality: dict[int, list] = {}
+    for district in districts:
+        by_municipality.setdefault(district.municipality_id, []).append(district.pk)
+    figures = {}
+    for municipality_id, pks in by_municipality.items():
+        figures.update(aggregates.area_analysis(municipality_id, pks, today=today))
+    rows = []
+    for district in districts:
+        quarter = figures[district.pk][1]  # the last complete quarter
+        rows.append({"district": district, "quarter": quarter, "all": quarter.kinds[-1]})
+    return rows
+
+
+def district_complexes_for(user, district):
+    """The viewer's own corporation's complexes in the district, with their insight."""
+    from django.db.models import IntegerField
+    from django.db.models.functions import Cast, Substr
+
+    from privacy import aggregates
+
+    from .models import ComplexAddress, PostcodeArea
+
+    in_district = (
+        ComplexAddress.objects.annotate(pc4=Cast(Substr("postcode", 1, 4), IntegerField()))
+        .filter(pc4__in=PostcodeArea.objects.filter(district=district).values("pc4"))
+        .values("complex_id")
+    )
+    complexes = complexes_for(user).filter(pk__in=in_district)
+    return aggregates.complex_insights(complexes)
+
+
+def district_capacity_for(district, today=None) -> list:
+    from privacy import aggregates
+
+    return aggregates.district_capacity(district, today=today)
+
+
+def plan_owner_choices(district):
+    """Organisations that can own an action of the district plan: the team serving the
+    district, the municipality, and every organisation with a contact person there."""
+    from django.db.models import Q
+
+    from .choices import OrganisationKind
+    from .models import Organisation
+
+    return (
+        Organisation.objects.filter(
+            Q(pk=district.team_id)
+            | Q(kind=OrganisationKind.MUNICIPALITY, municipality_id=district.municipality_id)
+            | Q(contacts__district=district)
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def district_page_for(user, district, today=None) -> dict:
+    """Everything on a district page, each part through the policy, logged once."""
+    from privacy import access_log, policy
+
+    contacts = list(policy.district_contacts(user, district).select_related("organisation"))
+    observations = list(
+        policy.visible_observations(user)
+        .filter(district=district)
+        .select_related("organisation", "author")
+    )
+    actions = list(
+        policy.visible_plan_actions(user).filter(district=district).select_related("owner")
+    )
+    page = {
+        "quarters": district_analysis_for(user, district, today=today),
+        "complexes": district_complexes_for(user, district),
+        "contacts": contacts,
+        "capacity": district_capacity_for(district, today=today),
+        "observations": observations,
+        "actions": actions,
+    }
+    access_log.record_list(user, "contact", contacts)
+    access_log.record_list(user, "observation", observations)
+    access_log.record_list(user, "plan_action", actions)
+    return page
+
+
+def observation_for(user, pk: int):
+    from django.shortcuts import get_object_or_404
+
+    from privacy import policy
+
+    return get_object_or_404(policy.visible_observations(user).select_related("district"), pk=pk)
+
+
+def plan_action_for(user, pk: int):
+    from django.shortcuts import get_object_or_404
+
+    from privacy import policy
+
+    return get_object_or_404(
+        policy.visible_plan_actions(user).select_related("district", "owner"), pk=pk
+    )

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .choices import AgreementStatus, ComplexStatus, OrganisationKind
+from .choices import AgreementStatus, ComplexStatus, OrganisationKind, Role
 from .csv_files import EXTRA, decode, read_table
 from .models import (
     Agreement,
@@ -19,9 +19,11 @@ from .models import (
     ComplexAddress,
     ContactPerson,
     District,
+    DistrictObservation,
     Membership,
     Municipality,
     Organisation,
+    PlanAction,
     PostcodeArea,
     check_personal_role,
 )
@@ -670,3 +672,149 @@ def approve_complex(user, complex_: Complex) -> Complex:
         complex_.pk,
     )
     return complex_
+
+
+# --- districts: observations and the plan (issue 19) -------------------------------------------
+
+
+def _district_organisation(user, district) -> int:
+    """The organisation a user writes for in a district: the first of theirs that works there."""
+    from privacy import policy
+
+    if not policy.visible_districts(user).filter(pk=district.pk).exists():
+        raise PermissionDenied(_("U werkt niet in deze wijk."))
+    held = policy.memberships(user)
+    for membership in held:
+        organisation = membership.organisation
+        if organisation.pk == district.team_id or (
+            membership.role == Role.COORDINATOR
+            and organisation.municipality_id == district.municipality_id
+        ):
+            return organisation.pk
+    return next(m.organisation_id for m in held if m.role == Role.CORPORATION_STAFF)
+
+
+@transaction.atomic
+def add_observation(user, district, observed_on: date, text: str) -> DistrictObservation:
+    from privacy import access_log
+    from privacy.models import AccessAction
+
+    if observed_on > timezone.localdate():
+        raise ValidationError({"observed_on": _("Een observatie kan niet in de toekomst liggen.")})
+    observation = DistrictObservation.objects.create(
+        district=district,
+        organisation_id=_district_organisation(user, district),
+        author=user,
+        observed_on=observed_on,
+        text=text.strip(),
+    )
+    access_log.record(user, AccessAction.CREATE, "observation", observation.pk)
+    return observation
+
+
+@transaction.atomic
+def erase_observation(user, observation: DistrictObservation) -> None:
+    """The privacy officer erases an observation (e.g. one that names a resident); the
+    access log keeps that it existed and who erased it, not its text."""
+    from privacy import access_log, policy
+    from privacy.models import AccessAction, Purpose
+
+    if not policy.can_erase_observation(user, observation):
+        raise PermissionDenied(_("Alleen de privacyfunctionaris kan een observatie wissen."))
+    access_log.record(
+        user, AccessAction.ERASE, "observation", observation.pk, purpose=Purpose.PRIVACY_INQUIRY
+    )
+    observation.delete()
+
+
+PLAN_FIELDS = ("what", "owner", "due_on", "status", "capacity_hours")
+
+
+@transaction.atomic
+def save_plan_action(user, district, data: dict, action: PlanAction | None = None) -> PlanAction:
+    """Create or change an action of the district plan; the coordinator keeps the plan."""
+    from privacy import access_log
+    from privacy.models import AccessAction
+
+    from . import selectors
+
+    _require_coordinator_of(user, district.municipality_id)
+    if action is not None and action.district_id != district.pk:
+        raise PermissionDenied
+    if not selectors.plan_owner_choices(district).filter(pk=data["owner"].pk).exists():
+        raise ValidationError({"owner": _("Deze organisatie werkt niet in de wijk.")})
+    created = action is None
+    action = action or PlanAction(district=district, created_by=user)
+    for name in PLAN_FIELDS:
+        if name in data:
+            setattr(action, name, data[name])
+    action.save()
+    access_log.record(
+        user, AccessAction.CREATE if created else AccessAction.UPDATE, "plan_action", action.pk
+    )
+    return action
+
+
+# --- district geometry (issue 19) -------------------------------------------------------------
+
+CODE_KEYS = ("code", "wijkcode", "wk_code", "statcode")
+NAME_KEYS = ("name", "naam", "wijknaam", "wk_naam", "statnaam")
+
+
+@dataclass
+class AreaImport:
+    matched: list = field(default_factory=list)  # district names
+    unknown: list = field(default_factory=list)  # feature labels that match no district
+    invalid: list = field(default_factory=list)  # (feature label, reason)
+
+
+def _feature_label(properties: dict, number: int) -> tuple[str, str, str]:
+    lowered = {str(k).lower(): v for k, v in properties.items()}
+    code = next((str(lowered[k]).strip() for k in CODE_KEYS if lowered.get(k)), "")
+    name = next((str(lowered[k]).strip() for k in NAME_KEYS if lowered.get(k)), "")
+    return code, name, name or code or _("object %(number)s") % {"number": number}
+
+
+@transaction.atomic
+def import_area_geometries(text: str) -> AreaImport:
+    """Boundaries from a GeoJSON FeatureCollection (e.g. the CBS wijk- en buurtkaart):
+    each feature is matched to a district by its code, else by its name (case does not
+    matter); its Polygon or MultiPolygon is stored on the district. Nothing else changes;
+    what did not match or is not a valid polygon is reported."""
+    import json
+
+    from . import maps
+
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ValidationError(_("Het bestand is geen geldige GeoJSON.")) from exc
+    features = data.get("features") if isinstance(data, dict) else None
+    if not isinstance(features, list):
+        raise ValidationError(_("Het bestand is geen GeoJSON FeatureCollection."))
+    districts = list(District.objects.all())
+    by_code = {d.code.lower(): d for d in districts if d.code}
+    by_name: dict[str, list] = {}
+    for district in districts:
+        by_name.setdefault(district.name.lower(), []).append(district)
+    report = AreaImport()
+    for number, feature in enumerate(features, start=1):
+        feature = feature if isinstance(feature, dict) else {}
+        code, name, label = _feature_label(feature.get("properties") or {}, number)
+        district = by_code.get(code.lower()) if code else None
+        if district is None and len(by_name.get(name.lower(), [])) == 1:
+            district = by_name[name.lower()][0]
+        if district is None:
+            report.unknown.append(label)
+            continue
+        try:
+            maps.polygons(feature.get("geometry"))
+        except maps.InvalidGeometry as exc:
+            report.invalid.append((label, str(exc)))
+            continue
+        district.geometry = json.dumps(feature["geometry"], separators=(",", ":"))
+        if code and not district.code:
+            district.code = code
+        district.save(update_fields=["geometry", "code"])
+        report.matched.append(district.name)
+    return report

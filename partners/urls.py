@@ -25,4 +25,13 @@ urlpatterns = [
     path("complexen/importeren/", views.complex_import, name="complex_import"),
     path("complexen/goedkeuren/", views.complex_approvals, name="complex_approvals"),
     path("complexen/<int:pk>/goedkeuren/", views.complex_approve, name="complex_approve"),
+    path("gebieden/", views.district_list, name="districts"),
+    path("gebieden/<int:pk>/", views.district_detail, name="district"),
+    path("gebieden/<int:pk>/observaties/", views.observation_add, name="observation_add"),
+    path("gebieden/<int:pk>/acties/", views.plan_action_add, name="plan_action_add"),
+    path("gebieden/acties/<int:pk>/", views.plan_action_edit, name="plan_action_edit"),
+    path("gebieden/observaties/", views.observation_review, name="observation_review"),
+    path(
+        "gebieden/observaties/<int:pk>/wissen/", views.observation_erase, name="observation_erase"
+    ),
 ]

@@ -16,16 +16,20 @@ from django.views.decorators.http import require_POST
 from privacy import access_log, policy
 from privacy.models import AccessAction
 
-from . import selectors, services
+from . import maps, selectors, services
 from .choices import SignalKind
 from .csv_files import excel_csv_response
 from .forms import (
+    MAP_FIGURES,
     AgreementForm,
     ComplexImportForm,
     ContactForm,
     DashboardFilterForm,
     EndContactForm,
+    MapFigureForm,
     MonitorFilterForm,
+    ObservationForm,
+    PlanActionForm,
     ReviewForm,
     add_service_errors,
 )
@@ -516,3 +520,149 @@ def complex_approve(request, pk: int):
             request, _("De adreslijst van %(code)s is goedgekeurd.") % {"code": complex_.code}
         )
     return redirect("partners:complex_approvals")
+
+
+# --- districts: area analysis, observations and the plan (issue 19) -----------------------------
+
+
+def _map_value(row: dict, figure: str):
+    return getattr(row["all"], figure)
+
+
+@login_required
+def district_list(request):
+    _require(policy.can_view_districts(request.user))
+    form = MapFigureForm(request.GET or {"figure": "received"})
+    figure = form.cleaned_data["figure"] if form.is_valid() else "received"
+    rows = selectors.district_map_for(request.user)
+    access_log.record_list(request.user, "district", [r["district"] for r in rows])
+    paths = maps.svg_paths({r["district"].pk: maps.parse(r["district"].geometry) for r in rows})
+    values = [_map_value(r, figure) for r in rows]
+    for row, value in zip(rows, values, strict=True):
+        row["value"] = value
+        row["path"] = paths.get(row["district"].pk)
+        row["fill"] = maps.colour(value, values)
+    return render(
+        request,
+        "partners/district_list.html",
+        {
+            "form": form,
+            "rows": rows,
+            "figure_label": MAP_FIGURES[figure],
+            "figure": figure,
+            "map_width": maps.WIDTH,
+            "map_height": maps.HEIGHT,
+            "has_map": any(r["path"] for r in rows),
+            "quarter": rows[0]["quarter"] if rows else None,
+            "palette": maps.PALETTE,
+        },
+    )
+
+
+def _district_page(request, district, observation_form=None, action_form=None, status=200):
+    user = request.user
+    page = selectors.district_page_for(user, district)
+    can_plan = policy.can_manage_plan(user, district)
+    owners = selectors.plan_owner_choices(district)
+    from signals.models import Outcome  # signals imports partners
+
+    for quarter in page["quarters"]:
+        quarter.total = quarter.kinds[-1]
+        quarter.outcome_cells = [quarter.total.outcomes[value] for value in Outcome.values]
+    context = {
+        "district": district,
+        "kinds": SignalKind.choices,
+        "outcome_labels": Outcome.labels,
+        "observation_form": observation_form or ObservationForm(),
+        "can_plan": can_plan,
+        "action_form": action_form or (PlanActionForm(owners=owners) if can_plan else None),
+        "today": timezone.localdate(),
+        **page,
+    }
+    return render(request, "partners/district_detail.html", context, status=status)
+
+
+@login_required
+def district_detail(request, pk: int):
+    return _district_page(request, selectors.district_for(request.user, pk))
+
+
+@login_required
+@require_POST
+def observation_add(request, pk: int):
+    district = selectors.district_for(request.user, pk)
+    form = ObservationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_observation(
+                request.user, district, form.cleaned_data["observed_on"], form.cleaned_data["text"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("De observatie is toegevoegd."))
+            return redirect("partners:district", pk=district.pk)
+    return _district_page(request, district, observation_form=form, status=400)
+
+
+@login_required
+def observation_review(request):
+    """The privacy officer's list of the municipality's observations, to erase any that
+    names a resident."""
+    _require(policy.can_review_observations(request.user))
+    page = _page(
+        request,
+        policy.visible_observations(request.user).select_related("district", "organisation"),
+    )
+    access_log.record_list(request.user, "observation", page.object_list)
+    return render(request, "partners/observation_review.html", {"page": page})
+
+
+@login_required
+@require_POST
+def observation_erase(request, pk: int):
+    observation = selectors.observation_for(request.user, pk)
+    services.erase_observation(request.user, observation)
+    messages.success(request, _("De observatie is gewist."))
+    return redirect("partners:observation_review")
+
+
+@login_required
+@require_POST
+def plan_action_add(request, pk: int):
+    district = selectors.district_for(request.user, pk)
+    _require(policy.can_manage_plan(request.user, district))
+    form = PlanActionForm(request.POST, owners=selectors.plan_owner_choices(district))
+    if form.is_valid():
+        try:
+            services.save_plan_action(request.user, district, form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("De actie is toegevoegd aan het plan van aanpak."))
+            return redirect("partners:district", pk=district.pk)
+    return _district_page(request, district, action_form=form, status=400)
+
+
+@login_required
+def plan_action_edit(request, pk: int):
+    action = selectors.plan_action_for(request.user, pk)
+    district = action.district
+    _require(policy.can_manage_plan(request.user, district))
+    access_log.record(request.user, AccessAction.READ, "plan_action", action.pk)
+    owners = selectors.plan_owner_choices(district)
+    initial = {name: getattr(action, name) for name in services.PLAN_FIELDS}
+    form = PlanActionForm(request.POST or None, owners=owners, initial=initial)
+
+    def save():
+        services.save_plan_action(request.user, district, form.cleaned_data, action)
+        return reverse("partners:district", args=[district.pk])
+
+    return _form_page(
+        request,
+        form,
+        save,
+        _("De actie is gewijzigd."),
+        "partners/plan_action_form.html",
+        {"action": action, "district": district},
+    )

@@ -26,7 +26,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.apps import apps
 from django.db.models import Count, F, Q
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import TruncDate, TruncMonth, TruncQuarter
 from django.utils import timezone
 
 from partners.choices import AgreementStatus, SignalKind
@@ -638,3 +638,223 @@ def _complex_row(row: dict, answerable: bool) -> dict:
         "known_share": f"{known_share}%" if known_share is not None else None,
         "suppressed": known_share is None,
     }
+
+
+# --- district analysis (issue 19) ----------------------------------------------------------
+
+QUARTERS_SHOWN = 8  # the last two years
+NO_DISTRICT = 0  # signals of the central team: a category, so the municipality total holds
+BECAME_CASE = ("accepted", "closed")  # signal statuses after a team opened (or merged) a case
+NO_OUTCOME = "-"
+
+
+def quarter_start(day: date) -> date:
+    return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
+def quarter_label(start: date) -> str:
+    return f"{start.year}-K{(start.month - 1) // 3 + 1}"
+
+
+@dataclass
+class KindFigures:
+    kind: str | None  # None: every kind
+    received: int | None = None
+    became_case: int | None = None  # rounded percentage of `received`
+    median_triage_days: float | None = None
+    outcomes: dict = field(default_factory=dict)  # outcome -> count or None
+    trend: int | None = None  # received minus the same quarter a year earlier
+
+
+@dataclass
+class QuarterFigures:
+    start: date
+    label: str
+    kinds: list  # of KindFigures, every kind first, then "all kinds" (kind None)
+
+
+def _district_cube(signals):
+    return (
+        signals.annotate(quarter=TruncQuarter("filed_at"))
+        .values("quarter", "district_id", "kind", "outcome")
+        .annotate(
+            n=Count("filed_at"),
+            case=Count("filed_at", filter=Q(status__in=BECAME_CASE)),
+        )
+        .order_by()
+    )
+
+
+def _district_triage_pairs(signals, district_ids):
+    return (
+        signals.filter(district_id__in=district_ids, triaged_at__isnull=False)
+        .annotate(
+            quarter=TruncQuarter("filed_at"),
+            filed_on=TruncDate("filed_at"),
+            triaged_on=TruncDate("triaged_at"),
+        )
+        .values("quarter", "district_id", "kind", "filed_on", "triaged_on")
+        .annotate(n=Count("filed_at"))
+        .order_by()
+    )
+
+
+def protected_quarter(rows: list[dict], districts: Sequence[int]) -> dict:
+    """Protect one quarter's cube of the whole municipality (district x kind, with the
+    central team's signals as district `NO_DISTRICT`). Every district page of the same
+    municipality publishes from the same tables, so no two published numbers — across
+    districts, kinds and the municipality total — differ by 1-4. The "became a case" and
+    outcome counts share their totals with the received table, which decides them."""
+    outcomes = [*_outcome_values(), NO_OUTCOME]
+    received, case, outcome = defaultdict(int), defaultdict(int), defaultdict(int)
+    for r in rows:
+        d = r["district_id"] or NO_DISTRICT
+        received[(d, r["kind"])] += r["n"]
+        case[(d, r["kind"], "yes")] += r["case"]
+        case[(d, r["kind"], "no")] += r["n"] - r["case"]
+        outcome[(d, r["kind"], r["outcome"] or NO_OUTCOME)] += r["n"]
+    dims = [list(districts), SignalKind.values]
+    received_table = protect_table(received, dims, publish_zeros=True)
+    totals = {key: value is not None for key, value in received_table.items()}
+    decided = {(*key, ALL): shown for key, shown in totals.items()}
+    tables = {
+        "received": received_table,
+        "case": protect_table(case, [*dims, FLAG], decided=decided, publish_zeros=True),
+        "outcome": protect_table(outcome, [*dims, outcomes], decided=decided, publish_zeros=True),
+    }
+    # A suppressed total hides every figure under it, zeros included: "none became a
+    # case" of a hidden 1-4 is still a statement about those few.
+    for name in ("case", "outcome"):
+        table = tables[name]
+        for key in table:
+            if not totals[key[:-1]]:
+                table[key] = None
+    return tables
+
+
+def _outcome_values() -> list[str]:
+    from signals.models import Outcome  # signals imports privacy: read lazily
+
+    return list(Outcome.values)
+
+
+def shown_quarters(today: date) -> list[date]:
+    """First days of the quarters shown, newest (the current one) first."""
+    last = quarter_start(today)
+    return [add_months(last, -3 * i) for i in range(QUARTERS_SHOWN)]
+
+
+def district_analysis(district, today: date | None = None) -> list[QuarterFigures]:
+    return area_analysis(district.municipality_id, [district.pk], today)[district.pk]
+
+
+def area_analysis(
+    municipality_id: int, district_ids, today: date | None = None
+) -> dict[int, list[QuarterFigures]]:
+    """Suppressed figures per quarter (newest first, the last two years) and kind for
+    districts of one municipality. Three queries, whatever the number of signals,
+    districts or quarters."""
+    from signals.deadlines import working_days_between
+
+    today = today or timezone.localdate()
+    shown = shown_quarters(today)
+    first = add_months(shown[-1], -12)  # a year before the oldest quarter shown, for trends
+    start, end = _month_range(first, add_months(shown[0], 2))
+    District = apps.get_model("partners", "District")
+    districts = [
+        NO_DISTRICT,
+        *District.objects.filter(municipality_id=municipality_id)
+        .order_by("pk")
+        .values_list("pk", flat=True),
+    ]
+    everything = _signals().filter(
+        team_id__in=_municipality_team_ids(municipality_id),
+        filed_at__gte=start,
+        filed_at__lt=end,
+    )
+    rows: dict[date, list[dict]] = defaultdict(list)
+    for row in _district_cube(everything):
+        rows[timezone.localtime(row["quarter"]).date()].append(row)
+    pairs: dict[tuple, list] = defaultdict(list)
+    for row in _district_triage_pairs(everything, list(district_ids)):
+        days = working_days_between(row["filed_on"], row["triaged_on"])
+        quarter = timezone.localtime(row["quarter"]).date()
+        pairs[(row["district_id"], quarter, row["kind"])].append((days, row["n"]))
+        pairs[(row["district_id"], quarter, ALL)].append((days, row["n"]))
+
+    empty = protected_quarter([], districts)
+    tables = {q: protected_quarter(rows[q], districts) for q in rows}
+    return {
+        pk: [_quarter_figures(pk, q, tables, empty, pairs) for q in shown] for pk in district_ids
+    }
+
+
+def _quarter_figures(district_id, quarter, tables, empty, pairs) -> QuarterFigures:
+    table = tables.get(quarter, empty)
+    year_before = tables.get(add_months(quarter, -12), empty)
+    kinds = []
+    for kind in [*SignalKind.values, ALL]:
+        key = (district_id, kind)
+        figure = KindFigures(kind=kind, received=table["received"][key])
+        before = year_before["received"][key]
+        if figure.received is not None and before is not None:
+            figure.trend = figure.received - before
+        figure.outcomes = {o: table["outcome"][(*key, o)] for o in _outcome_values()}
+        if figure.received:
+            yes, no = table["case"][(*key, "yes")], table["case"][(*key, "no")]
+            if yes is not None and no is not None:
+                # Rounded to tens: a percentage is no exact count.
+                figure.became_case = round_percentage(yes, figure.received)
+            triaged = pairs.get((district_id, quarter, kind), [])
+            if sum(n for _d, n in triaged) >= MIN_CELL:
+                figure.median_triage_days = weighted_median(triaged)
+        kinds.append(figure)
+    return QuarterFigures(start=quarter, label=quarter_label(quarter), kinds=kinds)
+
+
+CAPACITY_MONTHS = 12
+
+
+def district_capacity(district, today: date | None = None) -> list[MonthFigures]:
+    """Per month (the last 12, newest first) the signals routed to the district's team and
+    the capacity agreed in the municipality's agreements. The counts are the coordinator
+    dashboard's own published values for the team. A month is only shown when every
+    month of its quarter is, and the quarter totals of every district the team serves
+    are published: otherwise a quarter total minus two shown months would give the third,
+    a hidden count."""
+    if district.team_id is None:
+        return []
+    today = today or timezone.localdate()
+    last = add_months(today, 0)
+    figures = dashboard(
+        district.municipality_id,
+        add_months(today, 1 - CAPACITY_MONTHS),
+        last,
+        team_id=district.team_id,
+        today=today,
+    )
+    capacity = _agreed_capacity(district.municipality_id, None, [f.month for f in figures])
+    served = list(
+        apps.get_model("partners", "District")
+        .objects.filter(team_id=district.team_id, municipality_id=district.municipality_id)
+        .values_list("pk", flat=True)
+    )
+    quarters = area_analysis(district.municipality_id, served, today=today)
+    published = {
+        q.start: all(quarters[pk][i].kinds[-1].received is not None for pk in served)
+        for i, q in enumerate(quarters[district.pk])
+    }
+    by_quarter = defaultdict(list)
+    for figure in figures:
+        by_quarter[quarter_start(figure.month)].append(figure)
+    for start, months in by_quarter.items():
+        whole = len(months) == 3 or start == quarter_start(today)
+        complete = whole and all(f.total is not None for f in months)
+        shown = complete and published.get(start, False)
+        for figure in months:
+            figure.capacity_agreed = capacity.get(figure.month)
+            if not shown:
+                figure.total = None
+            elif figure.capacity_agreed:
+                figure.capacity_used = round_percentage(figure.total, figure.capacity_agreed)
+    return figures

@@ -602,3 +602,65 @@ def address_searchable_signals(user) -> Q:
 
 def can_search_signal_addresses(user) -> bool:
     return bool(team_ids(user) or corporation_ids(user))
+# --- districts (issue 19) --------------------------------------------------------------
+
+
+def visible_districts(user) -> QuerySet:
+    """The districts a user works in: the coordinator's municipality's, those the user's
+    team serves, and those where the user's corporation has housing (an approved complex)
+    or filed signals. Anyone else gets none, so a district page answers 404."""
+    District = apps.get_model("partners", "District")
+    if not getattr(user, "is_authenticated", False):
+        return District.objects.none()
+    works_in = Q(municipality_id__in=coordinator_municipality_ids(user)) | Q(
+        team_id__in=team_ids(user)
+    )
+    corporations = corporation_ids(user)
+    if corporations:
+        via_complexes, via_signals = _corporation_district_ids(corporations)
+        works_in |= Q(pk__in=via_complexes) | Q(pk__in=via_signals)
+    return District.objects.filter(works_in)
+
+
+def can_view_districts(user) -> bool:
+    return bool(coordinator_municipality_ids(user) or team_ids(user) or corporation_ids(user))
+
+
+def can_manage_plan(user, district) -> bool:
+    """The municipality's coordinator keeps the district plan, with the partners."""
+    return district.municipality_id in coordinator_municipality_ids(user)
+
+
+def visible_observations(user) -> QuerySet:
+    """Observations of the districts the user works in; the privacy officer reads those of
+    the municipality, to erase one that names a resident."""
+    DistrictObservation = apps.get_model("partners", "DistrictObservation")
+    if not getattr(user, "is_authenticated", False):
+        return DistrictObservation.objects.none()
+    return DistrictObservation.objects.filter(
+        Q(district__in=visible_districts(user).values("pk"))
+        | Q(district__municipality_id__in=privacy_officer_municipality_ids(user))
+    )
+
+
+def can_review_observations(user) -> bool:
+    return bool(privacy_officer_municipality_ids(user))
+
+
+def can_erase_observation(user, observation) -> bool:
+    return observation.district.municipality_id in privacy_officer_municipality_ids(user)
+
+
+def district_contacts(user, district) -> QuerySet:
+    """Who's who on a district page: the current fixed contact persons of every partner in
+    a district the user works in, so the partners can know each other (issue 19)."""
+    ContactPerson = apps.get_model("partners", "ContactPerson")
+    if not visible_districts(user).filter(pk=district.pk).exists():
+        return ContactPerson.objects.none()
+    current = Q(ended_on__isnull=True) | Q(ended_on__gt=timezone.localdate())
+    return ContactPerson.objects.filter(current, district=district)
+
+
+def visible_plan_actions(user) -> QuerySet:
+    PlanAction = apps.get_model("partners", "PlanAction")
+    return PlanAction.objects.filter(district__in=visible_districts(user).values("pk"))

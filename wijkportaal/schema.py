@@ -27,6 +27,8 @@ SUMMARIES = {
     "contacts_list": _("Vaste contactpersonen"),
     "contacts_retrieve": _("Eén vaste contactpersoon"),
     "insights_complexes_list": _("Inzichten per eigen complex"),
+    "districts_list": _("Wijken waarin u werkt"),
+    "districts_analysis_retrieve": _("Gebiedsanalyse van een wijk per kwartaal en soort"),
     "access_log_list": _("Inzagelog per huishouden (privacyfunctionaris)"),
     "notifications_list": _("Uw meldingen, ongelezen eerst"),
     "notifications_read_create": _("Melding als gelezen markeren"),
