@@ -602,6 +602,8 @@ def address_searchable_signals(user) -> Q:
 
 def can_search_signal_addresses(user) -> bool:
     return bool(team_ids(user) or corporation_ids(user))
+
+
 # --- districts (issue 19) --------------------------------------------------------------
 
 
