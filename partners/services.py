@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -560,6 +560,15 @@ def _row_error(result, line: int, field_name: str, message: str) -> None:
     result.errors.append({"line": line, "errors": {field_name: [message]}})
 
 
+def _complex_of_addresses(keys: set[str]) -> dict[str, int]:
+    """household key -> the complex it already belongs to, for the given keys."""
+    return dict(
+        ComplexAddress.objects.filter(household_key__in=keys).values_list(
+            "household_key", "complex_id"
+        )
+    )
+
+
 def _store_complex_rows(corporation_id: int, rows: list[tuple[int, dict]], result) -> None:
     municipality_ids = corporation_municipality_ids(corporation_id)
     pc4_municipality = dict(
@@ -574,12 +583,7 @@ def _store_complex_rows(corporation_id: int, rows: list[tuple[int, dict]], resul
             corporation_id=corporation_id, code__in=codes
         )
     }
-    keys = {row["household_key"] for _line, row in rows}
-    taken = dict(
-        ComplexAddress.objects.filter(household_key__in=keys).values_list(
-            "household_key", "complex_id"
-        )
-    )
+    taken = _complex_of_addresses({row["household_key"] for _line, row in rows})
     new, changed = {}, set()
     for line, row in rows:
         municipality_id = pc4_municipality.get(pc4_of(row["postcode"]))
@@ -634,7 +638,22 @@ def _store_complex_rows(corporation_id: int, rows: list[tuple[int, dict]], resul
             house_number_addition=row["house_number_addition"],
             household_key=key,
         )
-    ComplexAddress.objects.bulk_create(new.values())
+    try:
+        with transaction.atomic():
+            ComplexAddress.objects.bulk_create(new.values())
+    except IntegrityError:
+        # Another upload added one of these addresses after they were read above: the
+        # database's one-complex-per-address rule refuses it. Nothing of this file is kept.
+        raise ValidationError(
+            {
+                "file": [
+                    _(
+                        "Een ander bestand voegde tegelijk een van deze adressen aan een "
+                        "complex toe. Er is niets opgeslagen; upload het bestand opnieuw."
+                    )
+                ]
+            }
+        ) from None
     result.addresses_created = len(new)
     # A changed list counts again only after the coordinator approved it.
     for complex_ in changed:

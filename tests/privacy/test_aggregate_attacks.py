@@ -230,6 +230,18 @@ def test_complex_import_refuses_an_address_of_another_complex(demo, client_for):
     assert ComplexAddress.objects.get(household_key="1012AB-5-").complex.code == "DL-001"
 
 
+def test_complex_import_racing_another_upload_gets_a_clear_error(demo, client_for, monkeypatch):
+    """Two uploads that add the same address at once: the second read the addresses before
+    the first committed. Simulated by a read that misses the taken address; the database's
+    one-complex-per-address rule then refuses it, and the user gets a message, not a 500."""
+    monkeypatch.setattr("partners.services._complex_of_addresses", lambda keys: {})
+    response = _upload(client_for("bram"), _csv("RACE", [("1013 AB", 2), ("1012 AB", 5)]))
+    assert response.status_code == 200
+    assert "tegelijk een van deze adressen" in response.content.decode()
+    assert not Complex.objects.filter(code="RACE").exists()
+    assert ComplexAddress.objects.get(household_key="1012AB-5-").complex.code == "DL-001"
+
+
 @override_settings(COMPLEX_IMPORT_MAX_ROWS=3)
 def test_complex_import_of_too_many_rows_is_refused(demo, client_for):
     response = _upload(client_for("anna"), _csv("BIG", [("1013 AB", n) for n in range(1, 5)]))
