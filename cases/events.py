@@ -19,17 +19,9 @@ from django.utils.translation import gettext as _
 from signals.models import Signal
 
 from .models import Case, ReminderKind
-from .reminders import Due, claim
+from .reminders import Due, case_link, claim, signal_link
 
 logger = logging.getLogger(__name__)
-
-
-def _signal_link(signal_id) -> str:
-    return f"/signalen/{signal_id}/"
-
-
-def _case_link(case_id) -> str:
-    return f"/casussen/{case_id}/"
 
 
 def _notify(kind: str, object_type: str, object_id, recipients, subject: str, body: str, link):
@@ -77,7 +69,7 @@ def case_assigned(case: Case, assignee) -> list[int]:
             "ref": case.reference
         }
     return _notify(
-        ReminderKind.CASE_ASSIGNED, "case", case.pk, [assignee], subject, body, _case_link(case.pk)
+        ReminderKind.CASE_ASSIGNED, "case", case.pk, [assignee], subject, body, case_link(case.pk)
     )
 
 
@@ -88,7 +80,7 @@ def case_shared(case: Case, with_user, until) -> list[int]:
             "Casus %(ref)s is met u gedeeld tot en met %(until)s. Bekijk de casus in het portaal."
         ) % {"ref": case.reference, "until": until.strftime("%d-%m-%Y")}
     return _notify(
-        ReminderKind.CASE_SHARED, "case", case.pk, [with_user], subject, body, _case_link(case.pk)
+        ReminderKind.CASE_SHARED, "case", case.pk, [with_user], subject, body, case_link(case.pk)
     )
 
 
@@ -127,5 +119,5 @@ def signals_closed(signals: list[Signal]) -> list[int]:
 
 def _to_filer(kind, signal: Signal, subject: str, body: str) -> list[int]:
     return _notify(
-        kind, "signal", signal.pk, [signal.filed_by], subject, body, _signal_link(signal.pk)
+        kind, "signal", signal.pk, [signal.filed_by], subject, body, signal_link(signal.pk)
     )

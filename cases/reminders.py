@@ -127,8 +127,14 @@ def _not_reminded(kind: str, object_type: str, due_field: str) -> Exists:
 # --- signals -------------------------------------------------------------------------
 
 
-def _signal_link(signal_id) -> str:
-    return f"/signalen/{signal_id}/"
+# Links into the portal, by URL name (one place; events.py uses them too). The page
+# behind each still asks the policy, so a link carries nothing the recipient may not see.
+def signal_link(signal_id) -> str:
+    return reverse("signals:detail", kwargs={"pk": signal_id})
+
+
+def case_link(case_id) -> str:
+    return reverse("cases:detail", kwargs={"case_id": case_id})
 
 
 def _awaiting_triage(kind: str, today: date, deadline_from: date, deadline_to: date):
@@ -149,7 +155,7 @@ SIGNAL_FIELDS = (
 )
 
 
-def _signal_dues(kind: str, rows, text: Callable, link: Callable = _signal_link) -> list[Due]:
+def _signal_dues(kind: str, rows, text: Callable, link: Callable = signal_link) -> list[Due]:
     """One `Due` per row: `rows` are named rows of `SIGNAL_FIELDS` followed by the
     recipient's id and e-mail. `text(row)` gives the (due date, subject, body) of a row,
     `link(pk)` the page the reminder points to."""
@@ -330,7 +336,7 @@ def sweep_follow_up_due(today: date) -> list[Due]:
             _("Vervolgdatum bereikt: %(reference)s") % {"reference": reference},
             _("De vervolgdatum van casus %(reference)s is %(date)s.")
             % {"reference": reference, "date": day(follow_up)},
-            f"/casussen/{pk}/",
+            case_link(pk),
         )
         for pk, reference, follow_up, user_id, email in cases
     ]
@@ -458,7 +464,7 @@ def sweep_arrears_clock(today: date) -> list[Due]:
                 email,
                 subject % values,
                 body % values,
-                f"/casussen/{pk}/",
+                case_link(pk),
             )
         )
     return dues
@@ -523,7 +529,7 @@ def sweep_contact_confirmation(today: date) -> list[Due]:
                     "district": district,
                     "date": day(basis),
                 },
-                f"/samenwerking/contactpersonen/{pk}/",
+                reverse("partners:contacts"),
             )
         )
     return rows
@@ -558,7 +564,7 @@ def _agreement_sweep(kind: str, date_field: str, subject: str, body: str) -> Cal
                 email,
                 _(subject) % {"title": title or corporation, "date": day(moment)},
                 _(body) % {"title": title or corporation, "date": day(moment)},
-                f"/samenwerking/afspraken/{pk}/",
+                reverse("partners:agreement", kwargs={"pk": pk}),
             )
             for pk, title, corporation, moment, user_id, email in rows
         ]
@@ -635,7 +641,7 @@ def sweep_plan_action_due(today: date) -> list[Due]:
                     "de wijkpagina."
                 )
                 % values,
-                f"/samenwerking/gebieden/{district_id}/",
+                reverse("partners:district", kwargs={"pk": district_id}),
             )
         )
     return dues

@@ -209,3 +209,15 @@ def test_email_is_dutch_with_a_link_into_the_portal(make_signal, settings):
 def test_add_months_caps_at_month_end():
     assert add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
     assert add_months(date(2027, 3, 1), -6) == date(2026, 9, 1)
+
+
+def test_every_reminder_link_opens_a_page_of_the_portal(demo):
+    """Links are built from URL names; the contact-confirmation e-mail used to point at
+    `/samenwerking/contactpersonen/<pk>/`, which is no page at all."""
+    from django.urls import resolve
+
+    run("2027-03-01T09:00")
+    links = set(Reminder.objects.values_list("link", flat=True))
+    assert links, "the round reminded of the demo's contact persons"
+    for link in links:
+        resolve(link)  # raises Resolver404 for a link into nowhere
