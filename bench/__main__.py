@@ -1,9 +1,10 @@
-"""`python -m bench --scale small|national [--database-url URL] [--no-generate]`."""
+"""`python -m bench --scale small|national [--database-url URL] [--no-generate]
+[--only NAME,NAME]`."""
 
 import argparse
 
 from bench.generate import SCALES, default_database_url
-from bench.run import main
+from bench.run import main, parse_only, target_names
 
 
 def parse_args(argv=None):
@@ -20,7 +21,19 @@ def parse_args(argv=None):
         "--no-generate", action="store_true", help="Measure the existing database again."
     )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4).")
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="NAME,NAME",
+        help="Measure only these targets (comma-separated names as in the table; may be "
+        "repeated): " + "; ".join(target_names()),
+    )
+    args = parser.parse_args(argv)
+    try:
+        args.only = parse_only(args.only)
+    except ValueError as exc:
+        parser.error(str(exc))
+    return args
 
 
 if __name__ == "__main__":
@@ -30,4 +43,5 @@ if __name__ == "__main__":
         args.database_url or default_database_url(args.scale),
         generate=not args.no_generate,
         workers=args.workers,
+        only=args.only,
     )

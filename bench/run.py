@@ -272,6 +272,8 @@ TARGETS = [
     Target("API-schema", "GET", lambda c: "/api/v1/schema/", "anna"),
 ]
 IMPORT_ROWS = 10_000
+IMPORT_NAME = f"CSV-import {IMPORT_ROWS} rijen"
+SWEEP_NAME = "herinneringssweep send_reminders"
 IMPORT_GOAL_S = 10.0
 SWEEP_GOAL_S = 60.0
 # The broker the reminder round queues its e-mails on (not sent during the benchmark).
@@ -584,9 +586,7 @@ def import_csv(run_id: str, rows: int) -> bytes:
 
 def measure_import(bench: Bench) -> Result:
     path = "/api/v1/signals/import/"
-    result = Result(
-        f"CSV-import {IMPORT_ROWS} rijen", "POST", path, "anna", goal_ms=IMPORT_GOAL_S * 1000
-    )
+    result = Result(IMPORT_NAME, "POST", path, "anna", goal_ms=IMPORT_GOAL_S * 1000)
     boundary = uuid.uuid4().hex
     content = import_csv(bench.context["run_id"], IMPORT_ROWS)
     body = (
@@ -640,7 +640,7 @@ def measure_sweep(env: dict, now: datetime) -> Result:
     moment = now.strftime("%Y-%m-%dT%H:%M")
     command = [sys.executable, "manage.py", "send_reminders", "--now", moment]
     result = Result(
-        "herinneringssweep send_reminders",
+        SWEEP_NAME,
         "CMD",
         " ".join(command[1:]),
         "-",
@@ -802,7 +802,38 @@ def bench_environment(database_url: str) -> dict:
     return env
 
 
-def main(scale_name: str, database_url: str, generate: bool = True, workers: int = 4) -> dict:
+def target_names() -> list[str]:
+    """Every name `--only` accepts: the HTTP targets, the import and the sweep."""
+    return [target.name for target in TARGETS] + [IMPORT_NAME, SWEEP_NAME]
+
+
+def parse_only(values: list[str] | None) -> set[str] | None:
+    """`--only` values -> the chosen target names (None: all). Values are comma-separated
+    names; a name that itself holds a comma ("signalen API (team, status=received)") is
+    put together again from its parts. An unknown name raises ValueError listing all."""
+    if not values:
+        return None
+    known = target_names()
+    chosen: set[str] = set()
+    for value in values:
+        part = ""
+        for piece in value.split(","):
+            part = f"{part},{piece}" if part else piece
+            if part.strip() in known:
+                chosen.add(part.strip())
+                part = ""
+        if part.strip():
+            raise ValueError(f"Onbekend doel: {part.strip()!r}. Kies uit: " + "; ".join(known))
+    return chosen
+
+
+def main(
+    scale_name: str,
+    database_url: str,
+    generate: bool = True,
+    workers: int = 4,
+    only: set[str] | None = None,
+) -> dict:
     # The in-process test client has no collected static files to serve; that is fine.
     warnings.filterwarnings("ignore", message="No directory at")
     env = bench_environment(database_url)
@@ -837,7 +868,7 @@ def main(scale_name: str, database_url: str, generate: bool = True, workers: int
         print(f"Gegenereerd in {time.perf_counter() - started:.0f} s: {counts}", flush=True)
     run_id = uuid.uuid4().hex[:8]
     context = build_context(run_id)
-    results = measure_all(env, plan, context, database_url, workers)
+    results = measure_all(env, plan, context, database_url, workers, only)
     report = {
         "scale": scale_name,
         "database": database_url.rsplit("/", 1)[-1],
@@ -845,6 +876,7 @@ def main(scale_name: str, database_url: str, generate: bool = True, workers: int
         "machine": machine_info(),
         "generation": generation,
         "plan": plan.__dict__,
+        "only": sorted(only) if only else None,
         "total_s": round(time.perf_counter() - started, 1),
         "results": [r.__dict__ for r in results],
     }
@@ -855,8 +887,14 @@ def main(scale_name: str, database_url: str, generate: bool = True, workers: int
     return report
 
 
-def measure_all(env, plan: Plan, context: dict, database_url: str, workers: int) -> list:
+def measure_all(
+    env, plan: Plan, context: dict, database_url: str, workers: int, only: set[str] | None = None
+) -> list:
+    """Measure every target, or only those named in `only` (see `parse_only`)."""
     from django.utils import timezone
+
+    def chosen(name: str) -> bool:
+        return only is None or name in only
 
     port = free_port()
     server = start_server(env, port, workers)
@@ -864,17 +902,21 @@ def measure_all(env, plan: Plan, context: dict, database_url: str, workers: int)
         bench = Bench(port, plan, context, database_url, workers)
         results = []
         for target in TARGETS:
+            if not chosen(target.name):
+                continue
             result = bench.measure(target)
             if result.status not in (NOT_AVAILABLE, "FOUT"):
                 result.queries = count_queries(target, context, bench.next_index())
             results.append(result)
             print(f"  {result.name}: {result.status}", flush=True)
-        results.append(measure_import(bench))
-        print(f"  {results[-1].name}: {results[-1].status}", flush=True)
+        if chosen(IMPORT_NAME):
+            results.append(measure_import(bench))
+            print(f"  {results[-1].name}: {results[-1].status}", flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    sweep_moment = timezone.localtime() + timedelta(hours=1)
-    results.append(measure_sweep(env, sweep_moment))
-    print(f"  {results[-1].name}: {results[-1].status}", flush=True)
+    if chosen(SWEEP_NAME):
+        sweep_moment = timezone.localtime() + timedelta(hours=1)
+        results.append(measure_sweep(env, sweep_moment))
+        print(f"  {results[-1].name}: {results[-1].status}", flush=True)
     return results

@@ -4,10 +4,13 @@ available instead of failing the run."""
 import uuid
 from urllib.parse import urlparse
 
+import pytest
 from django.urls import resolve
 
+from bench import run
 from bench.run import (
     NOT_AVAILABLE,
+    SWEEP_NAME,
     TARGETS,
     Bench,
     Plan,
@@ -15,6 +18,7 @@ from bench.run import (
     _new_signal,
     _percentile,
     count_queries,
+    parse_only,
 )
 from partners.demo import load_demo_world
 
@@ -67,3 +71,44 @@ def test_available_and_missing_targets(transactional_db, live_server):
 
     # Queries per request are counted in-process.
     assert count_queries(Target("healthz", "GET", lambda c: "/healthz", None), {}, 1) == 1
+
+
+def test_only_chooses_targets_by_name_also_names_with_a_comma():
+    assert parse_only(None) is None
+    assert parse_only(["wijkpagina (pagina),gebiedsanalyse API"]) == {
+        "wijkpagina (pagina)",
+        "gebiedsanalyse API",
+    }
+    assert parse_only(["signalen API (team, status=received),healthz", SWEEP_NAME]) == {
+        "signalen API (team, status=received)",
+        "healthz",
+        SWEEP_NAME,
+    }
+    with pytest.raises(ValueError, match="Onbekend doel: 'wijkpagina'"):
+        parse_only(["healthz,wijkpagina"])
+
+
+class _Server:
+    """Stands in for gunicorn: the live server answers, this records the stop."""
+
+    stopped = False
+
+    def terminate(self):
+        self.stopped = True
+
+    def wait(self, timeout=None):
+        return 0
+
+
+def test_measure_all_skips_targets_not_chosen(transactional_db, live_server, monkeypatch):
+    """`--only healthz`: one target measured, no import, no sweep, the server stopped."""
+    load_demo_world()
+    port = urlparse(live_server.url).port
+    server = _Server()
+    monkeypatch.setattr(run, "free_port", lambda: port)
+    monkeypatch.setattr(run, "start_server", lambda env, port, workers: server)
+    monkeypatch.setattr(run, "measure_sweep", lambda *a: pytest.fail("sweep not chosen"))
+    monkeypatch.setattr(run, "measure_import", lambda *a: pytest.fail("import not chosen"))
+    results = run.measure_all({}, PLAN, {"run_id": "t"}, "", 1, only={"healthz"})
+    assert [(r.name, r.status) for r in results] == [("healthz", "info")]
+    assert server.stopped  # the server is stopped after measuring

@@ -8,11 +8,15 @@
    dashboard.
 4. Rent arrears with an eviction date: filed with the four Bgs steps, outreach and help
    accepted on the case, closed with the covenant's code, and the filer's receipt.
+5. A district: corporation and team see the same figures on the district page, the
+   coordinator reads the map and adds an action with an owner to the district plan.
 """
 
 import re
 from datetime import date, timedelta
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -20,10 +24,13 @@ from pypdf import PdfReader
 
 from cases.models import Case, CaseState
 from partners.choices import SignalKind
-from partners.models import AgreementTerm, ContactPerson
+from partners.models import AgreementTerm, ContactPerson, District, PlanAction
 from signals.models import INPUT_FIELDS, Signal, SignalImport, SignalStatus
 from signals.services import file_signal
 from tests.celery_worker import running_worker
+from tests.partners.helpers import at, signal
+
+MAP_SCREENSHOT = Path(settings.BASE_DIR) / "docs" / "screenshots" / "district-map.png"
 
 NOTE = "Huisbezoek gedaan; bewoner staat open voor schuldhulp."
 
@@ -325,3 +332,98 @@ def test_rent_arrears_with_eviction_date_through_outreach_to_the_receipt(journey
     assert "b. Huurder gewezen op schuldhulpverlening: ja" in text
     assert "Verificatiecode" in text
     assert "Huisbezoek" not in text and "Telefoon" not in text
+
+
+def _last_full_quarter_start(today: date) -> date:
+    first_month = 3 * ((today.month - 1) // 3) + 1
+    if first_month == 1:
+        return date(today.year - 1, 10, 1)
+    return date(today.year, first_month - 3, 1)
+
+
+def test_partners_share_the_district_picture_and_the_coordinator_plans(journey, viewport_width):
+    """5. anna (De Linde) and noor (Wijkteam Noord) read the same figures on Noord's
+    district page; eva (coordinator) reads the map, opens Noord and adds an action owned by
+    De Linde to the plan. Every page passes axe and fits 390 px (checked by the fixture)."""
+    users = get_user_model().objects
+    anna_user, bram_user = users.get(username="anna"), users.get(username="bram")
+    filed_at = at(_last_full_quarter_start(timezone.localdate()) + timedelta(days=3))
+    # Enough signals in the last full quarter, in every district, kind and the central
+    # team's part, that the suppression rules leave the counts standing.
+    for who, postcode, nuisance, rent_arrears in (
+        (anna_user, "1012 AB", 14, 6),  # Noord
+        (bram_user, "1024 AB", 8, 5),  # Zuid
+        (bram_user, "1031 AB", 7, 5),  # in no district: the central team
+    ):
+        base = int(postcode[:4]) * 10
+        for number in range(nuisance):
+            signal(who, base + number, postcode=postcode, filed_at=filed_at)
+        for number in range(rent_arrears):
+            signal(
+                who, base + 100 + number, postcode=postcode, kind="rent_arrears", filed_at=filed_at
+            )
+    noord = District.objects.get(name="Noord")
+    url = f"/samenwerking/gebieden/{noord.pk}/"
+
+    figures = {}
+    for username in ("anna", "noor"):
+        tab = journey(username)
+        tab.nav("Gebieden")
+        expect(tab.page.get_by_role("heading", level=1)).to_have_text("Gebieden")
+        tab.page.get_by_role("table").get_by_role("link", name="Noord").click()
+        tab.page.wait_for_url(f"**{url}")
+        expect(tab.page.get_by_role("heading", level=1)).to_have_text("Wijk Noord (Demostad)")
+        tab.step("wijkpagina")
+        figures[username] = tab.page.locator("section[aria-labelledby=figures-heading]")
+        figures[username] = figures[username].inner_text()
+    assert figures["anna"] == figures["noor"]
+    # The shared picture has numbers in it, not only suppressed cells.
+    assert re.search(r"\b14\b", figures["anna"]), figures["anna"]
+
+    eva = journey("eva")
+    page = eva.page
+    eva.nav("Gebieden")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gebieden")
+    kaart = page.get_by_role("group", name=re.compile("^Kaart van de wijken"))
+    expect(kaart).to_be_visible()
+    page.get_by_label("Kleur de kaart naar").select_option(label="Deel dat een casus werd")
+    page.get_by_role("button", name="Toon").click()
+    expect(kaart).to_have_accessible_name(re.compile("Deel dat een casus werd"))
+    page.get_by_label("Kleur de kaart naar").select_option(label="Binnengekomen signalen")
+    page.get_by_role("button", name="Toon").click()
+    eva.step("kaart")
+    if viewport_width == 1366:
+        MAP_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=MAP_SCREENSHOT, full_page=True)
+    # The map's districts are links named with their figure, the same as in the table.
+    expect(kaart.get_by_role("link", name="Noord: 20")).to_be_visible()
+    noord_row = page.locator("tr", has=page.get_by_role("rowheader", name="Noord"))
+    expect(noord_row.locator("td").first).to_have_text("20")  # 14 + 6, all kinds
+
+    noord_row.get_by_role("link", name="Noord").click()
+    page.wait_for_url(f"**{url}")
+    assert (
+        page.locator("section[aria-labelledby=figures-heading]").inner_text() == (figures["anna"])
+    )
+    due = timezone.localdate() + timedelta(days=30)
+    page.get_by_label(re.compile(r"^Actie")).fill("Spreekuur schuldhulp in het buurthuis")
+    page.get_by_label("Eigenaar").select_option(label="Woonstichting De Linde")
+    page.get_by_label("Uiterlijk").fill(due.isoformat())
+    page.get_by_label("Capaciteit (uren per maand)").fill("8")
+    eva.step("actie invullen")
+    page.get_by_role("button", name="Actie toevoegen").click()
+    expect(page.locator(".messages")).to_contain_text(
+        "De actie is toegevoegd aan het plan van aanpak."
+    )
+    plan = page.locator("section[aria-labelledby=plan-heading]")
+    row = plan.locator("tr", has_text="Spreekuur schuldhulp in het buurthuis")
+    expect(row.locator("td").nth(0)).to_have_text("Woonstichting De Linde")
+    expect(row.locator("td").nth(1)).to_have_text(dutch(due))
+    expect(row.locator("td").nth(3)).to_have_text("8")
+    eva.step("actie toegevoegd")
+    action = PlanAction.objects.get(district=noord, what__startswith="Spreekuur")
+    assert (action.owner.name, action.due_on, action.capacity_hours) == (
+        "Woonstichting De Linde",
+        due,
+        8,
+    )
