@@ -302,11 +302,17 @@ def district_for(user, pk: int):
 
 def district_analysis_for(user, district, today=None) -> list:
     """Suppressed area figures of a district the user works in (`district_for`), logged."""
-    from privacy import access_log, aggregates
+    from privacy import aggregates
+
+    _log_analysis(user, district)
+    return aggregates.district_analysis(district, today=today)
+
+
+def _log_analysis(user, district) -> None:
+    from privacy import access_log
     from privacy.models import AccessAction
 
     access_log.record(user, AccessAction.READ, "district_analysis", district.pk)
-    return aggregates.district_analysis(district, today=today)
 
 
 def district_map_for(user, today=None) -> list[dict]:
@@ -347,12 +353,6 @@ def district_complexes_for(user, district):
     return aggregates.complex_insights(complexes)
 
 
-def district_capacity_for(district, today=None) -> list:
-    from privacy import aggregates
-
-    return aggregates.district_capacity(district, today=today)
-
-
 def plan_owner_choices(district):
     """Organisations that can own an action of the district plan: the team serving the
     district, the municipality, and every organisation with a contact person there."""
@@ -374,7 +374,7 @@ def plan_owner_choices(district):
 
 def district_page_for(user, district, today=None) -> dict:
     """Everything on a district page, each part through the policy, logged once."""
-    from privacy import access_log, policy
+    from privacy import access_log, aggregates, policy
 
     contacts = list(policy.district_contacts(user, district).select_related("organisation"))
     observations = list(
@@ -385,11 +385,13 @@ def district_page_for(user, district, today=None) -> dict:
     actions = list(
         policy.visible_plan_actions(user).filter(district=district).select_related("owner")
     )
+    _log_analysis(user, district)
+    quarters, capacity = aggregates.district_page_figures(district, today=today)
     page = {
-        "quarters": district_analysis_for(user, district, today=today),
+        "quarters": quarters,
         "complexes": district_complexes_for(user, district),
         "contacts": contacts,
-        "capacity": district_capacity_for(district, today=today),
+        "capacity": capacity,
         "observations": observations,
         "actions": actions,
     }

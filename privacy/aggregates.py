@@ -314,17 +314,15 @@ SUMMED = (
 
 
 def _triage_day_pairs(signals):
-    """(month, filed date, triaged date, count): grouped, so working days are counted once
-    per distinct pair of dates, not once per signal."""
+    """(filed date, triaged date, count), both dates local: grouped, so working days are
+    counted once per distinct pair of dates, not once per signal; the month follows from
+    the filed date."""
     return (
         signals.filter(triaged_at__isnull=False)
-        .annotate(
-            month=TruncMonth("filed_at"),
-            filed_on=TruncDate("filed_at"),
-            triaged_on=TruncDate("triaged_at"),
-        )
-        .values("month", "filed_on", "triaged_on")
+        .annotate(filed_on=TruncDate("filed_at"), triaged_on=TruncDate("triaged_at"))
+        .values("filed_on", "triaged_on")
         .annotate(n=Count("filed_at"))
+        .values_list("filed_on", "triaged_on", "n")
         .order_by()
     )
 
@@ -385,7 +383,7 @@ def dashboard(
     Counts come from one cube per month (filer x team x kind, over the whole municipality)
     protected by `protect_table`, so that the figures of every filter combination the page
     and export offer are safe together: no subtraction between them recovers 1-4."""
-    from signals.deadlines import working_days_between
+    from signals.deadlines import working_days_counter
 
     today = today or timezone.localdate()
     start, end = _month_range(first_month, last_month)
@@ -406,10 +404,9 @@ def dashboard(
     if team_id:
         scoped = scoped.filter(team_id=team_id)
     day_pairs: dict[date, list[tuple[int, int]]] = {m: [] for m in months}
-    for row in _triage_day_pairs(scoped):
-        day_pairs[timezone.localtime(row["month"]).date()].append(
-            (working_days_between(row["filed_on"], row["triaged_on"]), row["n"])
-        )
+    working_days = working_days_counter(start.date(), max(today, end.date()))
+    for filed_on, triaged_on, n in _triage_day_pairs(scoped):
+        day_pairs[filed_on.replace(day=1)].append((working_days(filed_on, triaged_on), n))
 
     capacity = {} if team_id else _agreed_capacity(municipality_id, corporation_id, months)
     key = (corporation_id or ALL, team_id or ALL)
@@ -686,15 +683,14 @@ def _district_cube(signals):
 
 
 def _district_triage_pairs(signals, district_ids):
+    """(filing day, triage day) pairs with their count; the quarter follows from the
+    filing day (both in local time), so it is not converted per row."""
     return (
         signals.filter(district_id__in=district_ids, triaged_at__isnull=False)
-        .annotate(
-            quarter=TruncQuarter("filed_at"),
-            filed_on=TruncDate("filed_at"),
-            triaged_on=TruncDate("triaged_at"),
-        )
-        .values("quarter", "district_id", "kind", "filed_on", "triaged_on")
+        .annotate(filed_on=TruncDate("filed_at"), triaged_on=TruncDate("triaged_at"))
+        .values("district_id", "kind", "filed_on", "triaged_on")
         .annotate(n=Count("filed_at"))
+        .values_list("district_id", "kind", "filed_on", "triaged_on", "n")
         .order_by()
     )
 
@@ -754,7 +750,7 @@ def area_analysis(
     """Suppressed figures per quarter (newest first, the last two years) and kind for
     districts of one municipality. Three queries, whatever the number of signals,
     districts or quarters."""
-    from signals.deadlines import working_days_between
+    from signals.deadlines import working_days_counter
 
     today = today or timezone.localdate()
     shown = shown_quarters(today)
@@ -776,11 +772,14 @@ def area_analysis(
     for row in _district_cube(everything):
         rows[timezone.localtime(row["quarter"]).date()].append(row)
     pairs: dict[tuple, list] = defaultdict(list)
-    for row in _district_triage_pairs(everything, list(district_ids)):
-        days = working_days_between(row["filed_on"], row["triaged_on"])
-        quarter = timezone.localtime(row["quarter"]).date()
-        pairs[(row["district_id"], quarter, row["kind"])].append((days, row["n"]))
-        pairs[(row["district_id"], quarter, ALL)].append((days, row["n"]))
+    working_days = working_days_counter(start.date(), max(today, end.date()))
+    for district_id, kind, filed_on, triaged_on, n in _district_triage_pairs(
+        everything, list(district_ids)
+    ):
+        days = working_days(filed_on, triaged_on)
+        quarter = quarter_start(filed_on)
+        pairs[(district_id, quarter, kind)].append((days, n))
+        pairs[(district_id, quarter, ALL)].append((days, n))
 
     empty = protected_quarter([], districts)
     tables = {q: protected_quarter(rows[q], districts) for q in rows}
@@ -815,7 +814,31 @@ def _quarter_figures(district_id, quarter, tables, empty, pairs) -> QuarterFigur
 CAPACITY_MONTHS = 12
 
 
-def district_capacity(district, today: date | None = None) -> list[MonthFigures]:
+def served_districts(district) -> list[int]:
+    """The districts of the municipality served by the district's team (none without)."""
+    if district.team_id is None:
+        return []
+    return list(
+        apps.get_model("partners", "District")
+        .objects.filter(team_id=district.team_id, municipality_id=district.municipality_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def district_page_figures(district, today: date | None = None) -> tuple[list, list]:
+    """The district page's quarters (`district_analysis`) and capacity months
+    (`district_capacity`) from one area analysis of the district and the districts its
+    team serves: the same figures as asking each, for half the work."""
+    served = served_districts(district)
+    analysis = area_analysis(district.municipality_id, sorted({district.pk, *served}), today)
+    capacity = district_capacity(district, today, analysis=analysis, served=served)
+    return analysis[district.pk], capacity
+
+
+def district_capacity(
+    district, today: date | None = None, *, analysis: dict | None = None, served=None
+) -> list[MonthFigures]:
     """Per month (the last 12, newest first) the signals routed to the district's team and
     the capacity agreed in the municipality's agreements. The counts are the coordinator
     dashboard's own published values for the team. A month is only shown when every
@@ -834,12 +857,8 @@ def district_capacity(district, today: date | None = None) -> list[MonthFigures]
         today=today,
     )
     capacity = _agreed_capacity(district.municipality_id, None, [f.month for f in figures])
-    served = list(
-        apps.get_model("partners", "District")
-        .objects.filter(team_id=district.team_id, municipality_id=district.municipality_id)
-        .values_list("pk", flat=True)
-    )
-    quarters = area_analysis(district.municipality_id, served, today=today)
+    served = served_districts(district) if served is None else served
+    quarters = analysis or area_analysis(district.municipality_id, served, today=today)
     published = {
         q.start: all(quarters[pk][i].kinds[-1].received is not None for pk in served)
         for i, q in enumerate(quarters[district.pk])

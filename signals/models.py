@@ -217,12 +217,14 @@ class Signal(models.Model):
             models.Index(fields=["team", "status", "triage_deadline"], name="signal_team_queue"),
             models.Index(fields=["team", "-filed_at"], name="signal_team_filed"),
             models.Index(fields=["household_key"], name="signal_household"),
-            # Coordinator dashboard: a team's signals per filing month, read from the
-            # index alone (the columns the dashboard counts are included).
+            # Coordinator dashboard and district pages: a team's signals per filing month
+            # or quarter, read from the index alone (the columns they count are included).
             models.Index(
                 fields=["team", "filed_at"],
                 include=[
                     "organisation",  # the dashboard groups by corporation too
+                    "district",  # the district pages group by district and outcome
+                    "outcome",
                     "kind",
                     "status",
                     "triaged_at",

@@ -1,11 +1,17 @@
 """Working-day deadlines as the Algemene termijnenwet counts them."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from signals.deadlines import deadlines, is_working_day, start_day, working_days_between
+from signals.deadlines import (
+    deadlines,
+    is_working_day,
+    start_day,
+    working_days_between,
+    working_days_counter,
+)
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -70,3 +76,13 @@ def test_kings_day_and_whit_monday_are_not_working_days():
 def test_working_days_between():
     assert working_days_between(date(2026, 12, 24), date(2027, 1, 4)) == 5
     assert working_days_between(date(2026, 11, 23), date(2026, 11, 23)) == 0
+
+
+def test_working_days_counter_counts_as_working_days_between():
+    """The district figures count many pairs at once: the same answers, inside and
+    outside the range it was built for, across Christmas, King's Day and a leap day."""
+    counter = working_days_counter(date(2027, 12, 1), date(2028, 5, 31))
+    days = [date(2027, 11, 20) + timedelta(days=n) for n in range(0, 200, 3)]
+    for start in days:
+        for end in days:
+            assert counter(start, end) == working_days_between(start, end), (start, end)
