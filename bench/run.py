@@ -82,6 +82,9 @@ class Result:
     goal_ms: float | None = None
     note: str = ""
     extra: dict = field(default_factory=dict)
+    # The server's split of the median request (bench/profile.py): total_ms, sql_ms,
+    # queries, template_ms, access_log_ms, python_ms, slowest_sql_ms, slowest_sql.
+    profile: dict | None = None
 
 
 # --- targets -----------------------------------------------------------------------------
@@ -291,6 +294,7 @@ class Http:
         self.headers = dict(headers or {})
         self.cookies = dict(cookies or {})
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        self.last_headers = None
 
     def request(self, method: str, path: str, body: bytes | None = None, headers=None):
         all_headers = {"Host": "127.0.0.1", **self.headers, **(headers or {})}
@@ -307,6 +311,7 @@ class Http:
             self.conn.request(method, path, body=body, headers=all_headers)
             response = self.conn.getresponse()
         data = response.read()
+        self.last_headers = response.headers
         for header in response.headers.get_all("Set-Cookie") or []:
             cookie = SimpleCookie(header)
             self.cookies.update({key: morsel.value for key, morsel in cookie.items()})
@@ -455,6 +460,7 @@ class Bench:
         result.requests = len(latencies)
         result.p50_ms = statistics.median(latencies)
         result.p95_ms = _percentile(latencies, 95)
+        result.profile = median_profile(self.profiles)
         result.rps = self._concurrent(target, path)
         if target.floor:
             result.floor_p50_ms = floor_time(
@@ -467,9 +473,11 @@ class Bench:
 
     def _sequential(self, client: Http, target: Target, path: str) -> list[float]:
         latencies, started = [], time.monotonic()
+        self.profiles: list[tuple[float, dict | None]] = []
         for _ in range(self.plan.sequential):
             _status, ms = self.send(client, target, path)
             latencies.append(ms)
+            self.profiles.append((ms, read_profile(client.last_headers)))
             if time.monotonic() - started > self.plan.max_seconds:
                 break
         return latencies
@@ -499,6 +507,30 @@ class Bench:
         for thread in threads:
             thread.join()
         return done[0] / (time.perf_counter() - started)
+
+
+def read_profile(headers) -> dict | None:
+    """The server's time split of one answer (the X-Bench-Profile header), if any."""
+    from bench.profile import HEADER
+
+    value = headers.get(HEADER) if headers is not None else None
+    if not value:
+        return None
+    try:
+        return json.loads(value)
+    except ValueError:
+        return None
+
+
+def median_profile(profiles: list[tuple[float, dict | None]]) -> dict | None:
+    """The split of the request whose latency is the p50: one real request, so its parts
+    add up to the server's time for it (the rest of the p50 is HTTP and gunicorn)."""
+    measured = sorted(
+        ((ms, profile) for ms, profile in profiles if profile), key=lambda pair: pair[0]
+    )
+    if not measured:
+        return None
+    return measured[(len(measured) - 1) // 2][1]
 
 
 def _verdict(value_ms: float | None, goal_ms: float | None) -> str:
@@ -750,6 +782,10 @@ def print_table(results: list[Result]) -> None:
         "ratio",
         "norm ms",
         "uitslag",
+        "sql ms",
+        "python ms",
+        "template ms",
+        "log ms",
     ]
     rows = [
         [
@@ -763,6 +799,7 @@ def print_table(results: list[Result]) -> None:
             _fmt(r.ratio),
             _fmt(r.goal_ms, 0),
             r.status + (f" ({r.note})" if r.note and r.status == "FOUT" else ""),
+            *_profile_cells(r.profile),
         ]
         for r in results
     ]
@@ -772,6 +809,24 @@ def print_table(results: list[Result]) -> None:
     print("  ".join("-" * w for w in widths))
     for row in rows:
         print(line.format(*row))
+    slowest = [r for r in results if r.profile and r.profile.get("slowest_sql")]
+    if slowest:
+        print("\nTraagste query per doel (in het verzoek van de p50):")
+        for r in slowest:
+            sql = r.profile["slowest_sql"]
+            print(f"  {r.name}: {r.profile['slowest_sql_ms']:.1f} ms  {sql[:150]}")
+
+
+PROFILE_PARTS = ("sql_ms", "python_ms", "template_ms", "access_log_ms")
+
+
+def _profile_cells(profile: dict | None) -> list[str]:
+    """The p50 request's split: SQL time (with the number of queries), Python, templates
+    and the access-log write, in ms."""
+    if not profile:
+        return ["—"] * len(PROFILE_PARTS)
+    sql = f"{profile['sql_ms']:.1f} ({profile['queries']})"
+    return [sql, *(f"{profile[part]:.1f}" for part in PROFILE_PARTS[1:])]
 
 
 def write_json(report: dict, scale: str) -> Path:
@@ -796,6 +851,7 @@ def bench_environment(database_url: str) -> dict:
         DEBUG="false",
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         LOG_LEVEL="ERROR",  # no "Not Found" lines for targets not built yet
+        BENCH_PROFILE="1",  # the time split per request (bench/profile.py)
         EMAIL_URL="dummy://",
         CELERY_TASK_ALWAYS_EAGER="true",
     )

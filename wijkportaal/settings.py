@@ -102,6 +102,11 @@ MIDDLEWARE = [
     # Last, so it sees the lockout raised by the authentication backend.
     "axes.middleware.AxesMiddleware",
 ]
+# The benchmark's split of each request's time (SQL, templates, access log, Python) in a
+# response header; only for `make bench`, never in production (bench/profile.py).
+BENCH_PROFILE = env_bool("BENCH_PROFILE", False) and not PRODUCTION
+if BENCH_PROFILE:
+    MIDDLEWARE.insert(0, "bench.profile.ProfileMiddleware")
 
 ROOT_URLCONF = "wijkportaal.urls"
 WSGI_APPLICATION = "wijkportaal.wsgi.application"
