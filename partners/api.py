@@ -2,6 +2,7 @@
 visibility comes from `privacy.policy` through the selectors."""
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -139,8 +140,6 @@ class DistrictViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 def _int_or_404(value) -> int:
-    from django.http import Http404
-
     try:
         return int(value)
     except (TypeError, ValueError):

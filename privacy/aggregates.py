@@ -24,12 +24,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.apps import apps
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate, TruncMonth, TruncQuarter
 from django.utils import timezone
 
-from partners.choices import AgreementStatus, SignalKind
+from cases.models import Case
+from partners.choices import AgreementStatus, ComplexStatus, SignalKind
+from partners.models import Agreement, AnsweredAddressSet, ComplexAddress, District, Organisation
+from signals.deadlines import working_days_between
+from signals.models import Outcome, Signal
 
 MIN_CELL = 5
 MIN_COMPLEX = 10
@@ -122,7 +125,6 @@ def protect_table(
     Returns a dict from every key, with `ALL` (None) in any position for a margin (the
     "all corporations" filter, a row or column total, the grand total), to its count, or
     None where suppressed. What a reader can combine from the published values:
-
     1. no published value is under `min_cell` (primary suppression; 0 is hidden too);
     2. the difference of a published value and a published margin containing it is never
        under `min_cell` (0-4): no "total minus filtered" or "municipality minus
@@ -263,7 +265,7 @@ class MonthFigures:
 
 
 def _signals():
-    return apps.get_model("signals", "Signal").objects.all()
+    return Signal.objects.all()
 
 
 def _month_range(first_month: date, last_month: date) -> tuple[datetime, datetime]:
@@ -352,7 +354,6 @@ def _agreed_capacity(municipality_id, corporation_id, months: list[date]) -> dic
     """Monthly capacity of the agreements (active, or since expired) valid in each month,
     with one query: agreements are few per municipality, so their validity periods are
     read once and matched to the months here."""
-    Agreement = apps.get_model("partners", "Agreement")
     agreements = Agreement.objects.filter(
         municipality_id=municipality_id,
         status__in=[AgreementStatus.ACTIVE, AgreementStatus.EXPIRED],
@@ -385,8 +386,6 @@ def dashboard(
     Counts come from one cube per month (filer x team x kind, over the whole municipality)
     protected by `protect_table`, so that the figures of every filter combination the page
     and export offer are safe together: no subtraction between them recovers 1-4."""
-    from signals.deadlines import working_days_between
-
     today = today or timezone.localdate()
     start, end = _month_range(first_month, last_month)
     team_ids = _municipality_team_ids(municipality_id)
@@ -426,9 +425,7 @@ def _municipality_team_ids(municipality_id: int) -> list[int]:
     # The municipality's teams as a list of ids, not a join: the planner then reads each
     # team's range of the covering index (team, filed_at) instead of every signal filed
     # in the period nationally.
-    teams = apps.get_model("partners", "Organisation").objects.filter(
-        municipality_id=municipality_id
-    )
+    teams = Organisation.objects.filter(municipality_id=municipality_id)
     return sorted(teams.values_list("pk", flat=True))
 
 
@@ -520,7 +517,6 @@ def _fill_month(figure: MonthFigures, tables: ProtectedMonth, key, rows, pairs, 
 def known_household_keys(today: date | None = None):
     """Household keys with an open case, or a case closed in the last 12 months, in any
     team: a subquery, never evaluated into Python."""
-    Case = apps.get_model("cases", "Case")
     today = today or timezone.localdate()
     since = one_year_before(today)
     return (
@@ -545,7 +541,7 @@ class AnsweredSets:
     One query to read, one to write, whatever the number of complexes."""
 
     def __init__(self, corporation_ids):
-        model = apps.get_model("partners", "AnsweredAddressSet")
+        model = AnsweredAddressSet
         self._model = model
         self._sets = defaultdict(dict)  # corporation -> digest -> frozenset of keys
         rows = model.objects.filter(corporation_id__in=corporation_ids).values_list(
@@ -589,8 +585,6 @@ def complex_insights(complexes, today: date | None = None) -> list[dict]:
 
     Three queries at most: the grouped counts, the keys of the answerable complexes and
     the earlier answered sets (plus one insert of the new ones)."""
-    from partners.choices import ComplexStatus
-
     rows = list(
         complexes.annotate(
             households=Count("addresses", distinct=True),
@@ -609,9 +603,7 @@ def complex_insights(complexes, today: date | None = None) -> list[dict]:
     allowed = set()
     if answerable:
         keys = defaultdict(set)
-        addresses = apps.get_model("partners", "ComplexAddress").objects.filter(
-            complex_id__in=[row["pk"] for row in answerable]
-        )
+        addresses = ComplexAddress.objects.filter(complex_id__in=[row["pk"] for row in answerable])
         for complex_id, key in addresses.values_list("complex_id", "household_key"):
             keys[complex_id].add(key)
         memory = AnsweredSets({row["corporation_id"] for row in answerable})
@@ -733,8 +725,6 @@ def protected_quarter(rows: list[dict], districts: Sequence[int]) -> dict:
 
 
 def _outcome_values() -> list[str]:
-    from signals.models import Outcome  # signals imports privacy: read lazily
-
     return list(Outcome.values)
 
 
@@ -754,13 +744,10 @@ def area_analysis(
     """Suppressed figures per quarter (newest first, the last two years) and kind for
     districts of one municipality. Three queries, whatever the number of signals,
     districts or quarters."""
-    from signals.deadlines import working_days_between
-
     today = today or timezone.localdate()
     shown = shown_quarters(today)
     first = add_months(shown[-1], -12)  # a year before the oldest quarter shown, for trends
     start, end = _month_range(first, add_months(shown[0], 2))
-    District = apps.get_model("partners", "District")
     districts = [
         NO_DISTRICT,
         *District.objects.filter(municipality_id=municipality_id)
@@ -835,9 +822,9 @@ def district_capacity(district, today: date | None = None) -> list[MonthFigures]
     )
     capacity = _agreed_capacity(district.municipality_id, None, [f.month for f in figures])
     served = list(
-        apps.get_model("partners", "District")
-        .objects.filter(team_id=district.team_id, municipality_id=district.municipality_id)
-        .values_list("pk", flat=True)
+        District.objects.filter(
+            team_id=district.team_id, municipality_id=district.municipality_id
+        ).values_list("pk", flat=True)
     )
     quarters = area_analysis(district.municipality_id, served, today=today)
     published = {

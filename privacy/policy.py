@@ -8,11 +8,13 @@ organisation groups (signals are read from those tables as an indexed semi-join,
 superuser sees no personal data through the UI or API.
 """
 
-from django.apps import apps
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast, Left, Substr
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
+from cases.models import Case, CaseSignal, Reminder
 from partners.choices import (
     PERSONAL_DATA_ROLES,
     TEAM_ROLES,
@@ -20,10 +22,27 @@ from partners.choices import (
     OrganisationKind,
     Role,
 )
-from partners.selectors import memberships_of
+from partners.memberships import memberships_of
+from partners.models import (
+    Agreement,
+    Complex,
+    ComplexAddress,
+    ContactPerson,
+    District,
+    DistrictObservation,
+    PlanAction,
+    PostcodeArea,
+)
+from signals.models import Signal, SignalImport
 
 from .grants import permission_id
-from .models import CaseUserObjectPermission, SignalGroupObjectPermission
+from .models import (
+    AccessLog,
+    ApiToken,
+    CaseUserObjectPermission,
+    Purpose,
+    SignalGroupObjectPermission,
+)
 
 VIEW_SIGNAL = "signals.view_signal"
 TRIAGE_SIGNAL = "signals.triage_signal"
@@ -125,7 +144,6 @@ def visible_signals(user) -> QuerySet:
 
     Signal access is only ever granted to organisation groups (`privacy.grants`); no
     signal is granted to a single user, so the per-user table is not consulted."""
-    Signal = apps.get_model("signals", "Signal")
     if not getattr(user, "is_authenticated", False):
         return Signal.objects.none()
     signals = Signal.objects.filter(
@@ -146,7 +164,6 @@ def _hidden_by_confidential_case(user) -> Q | None:
     non_lead_teams = team_ids(user) - triage_team_ids(user)
     if not non_lead_teams:
         return None
-    CaseSignal = apps.get_model("cases", "CaseSignal")
     shared = CaseUserObjectPermission.objects.filter(
         user_id=user.pk, expires_at__gt=timezone.now()
     ).values("content_object_id")
@@ -187,7 +204,6 @@ def can_triage_signal(user, signal) -> bool:
 def visible_cases(user) -> QuerySet:
     """Cases of the user's teams, minus confidential ones unless assignee or triage lead,
     plus cases shared with the user personally until the share ends."""
-    Case = apps.get_model("cases", "Case")
     if not getattr(user, "is_authenticated", False):
         return Case.objects.none()
     via_team = get_objects_for_user(
@@ -213,8 +229,6 @@ def visible_cases(user) -> QuerySet:
 
 def case_access_purpose(user, case) -> str:
     """Why the user may see the case: their team's work, or a personal share."""
-    from .models import Purpose
-
     return Purpose.WORK if case.team_id in team_ids(user) else Purpose.SHARED_ACCESS
 
 
@@ -255,7 +269,6 @@ HOUSEHOLD_OBJECT_IDS_MAX = 200
 
 
 def municipality_pc4s(user) -> list[str]:
-    PostcodeArea = apps.get_model("partners", "PostcodeArea")
     municipalities = privacy_officer_municipality_ids(user)
     if not municipalities:
         return []
@@ -269,13 +282,9 @@ def household_in_privacy_scope(user, household_key: str) -> bool:
 
 def visible_access_log(user) -> QuerySet:
     """Access-log rows the privacy officer may inquire into (see the scope above)."""
-    from django.db.models.functions import Left
-
-    AccessLog = apps.get_model("privacy", "AccessLog")
     municipalities = privacy_officer_municipality_ids(user)
     if not municipalities:
         return AccessLog.objects.none()
-    from .models import Purpose
 
     # Administration rows (memberships, roles, groups, two-factor devices) concern no
     # household: every privacy officer sees them, they watch over who may see what.
@@ -286,8 +295,7 @@ def visible_access_log(user) -> QuerySet:
     )
 
 
-def _household_rows_in_scope(model: str, user, household_key: str) -> QuerySet:
-    Model = apps.get_model(model)
+def _household_rows_in_scope(Model, user, household_key: str) -> QuerySet:
     municipalities = privacy_officer_municipality_ids(user)
     if not municipalities or not household_key:
         return Model.objects.none()
@@ -299,21 +307,18 @@ def _household_rows_in_scope(model: str, user, household_key: str) -> QuerySet:
 def privacy_household_signals(user, household_key: str) -> QuerySet:
     """The household's signals routed to the officer's municipality (subject report,
     erasure). Empty for anyone who is not a privacy officer there."""
-    return _household_rows_in_scope("signals.Signal", user, household_key)
+    return _household_rows_in_scope(Signal, user, household_key)
 
 
 def privacy_household_cases(user, household_key: str) -> QuerySet:
     """The household's cases of the officer's municipality's teams (as above)."""
-    return _household_rows_in_scope("cases.Case", user, household_key)
+    return _household_rows_in_scope(Case, user, household_key)
 
 
 def household_access_log(user, household_key: str) -> QuerySet:
     """Rows about one household, including list/export rows that returned one of its
     signals or cases. On PostgreSQL `object_ids @> '["<id>"]'` uses the GIN index
     (privacy migration 0004); the ids are bounded by HOUSEHOLD_OBJECT_IDS_MAX."""
-    from django.db import connection
-
-    AccessLog = apps.get_model("privacy", "AccessLog")
     if not household_in_privacy_scope(user, household_key):
         return AccessLog.objects.none()
     ids = [
@@ -346,7 +351,6 @@ def can_erase_household(user, household_key: str) -> bool:
 
 def own_reminders(user) -> QuerySet:
     """A user's notifications: only their own, never anyone else's (not even for admins)."""
-    Reminder = apps.get_model("cases", "Reminder")
     if not getattr(user, "is_authenticated", False):
         return Reminder.objects.none()
     return Reminder.objects.filter(recipient=user)
@@ -382,7 +386,6 @@ def can_manage_agreements(user) -> bool:
 
 
 def visible_agreements(user) -> QuerySet:
-    Agreement = apps.get_model("partners", "Agreement")
     if not getattr(user, "is_authenticated", False):
         return Agreement.objects.none()
     return Agreement.objects.filter(
@@ -392,7 +395,6 @@ def visible_agreements(user) -> QuerySet:
 
 
 def editable_agreements(user) -> QuerySet:
-    Agreement = apps.get_model("partners", "Agreement")
     return Agreement.objects.filter(municipality_id__in=coordinator_municipality_ids(user))
 
 
@@ -405,7 +407,6 @@ def can_manage_contacts(user) -> bool:
 
 
 def manageable_contacts(user) -> QuerySet:
-    ContactPerson = apps.get_model("partners", "ContactPerson")
     return ContactPerson.objects.filter(
         district__municipality_id__in=coordinator_municipality_ids(user)
     )
@@ -413,11 +414,6 @@ def manageable_contacts(user) -> QuerySet:
 
 def _corporation_district_ids(corporations: set[int]):
     """Districts where the corporations have complex addresses or filed signals."""
-    from django.db.models import IntegerField
-    from django.db.models.functions import Cast, Substr
-
-    PostcodeArea = apps.get_model("partners", "PostcodeArea")
-    Signal = apps.get_model("signals", "Signal")
     pc4s = (
         counted_complex_addresses()
         .filter(complex__corporation_id__in=corporations)
@@ -434,7 +430,6 @@ def _corporation_district_ids(corporations: set[int]):
 
 
 def visible_contacts(user) -> QuerySet:
-    ContactPerson = apps.get_model("partners", "ContactPerson")
     if not getattr(user, "is_authenticated", False):
         return ContactPerson.objects.none()
     visible = Q(district__municipality_id__in=coordinator_municipality_ids(user))
@@ -467,7 +462,6 @@ def can_view_insights(user) -> bool:
 
 def visible_complexes(user) -> QuerySet:
     """A corporation's own complexes: the only ones it gets insights for."""
-    Complex = apps.get_model("partners", "Complex")
     return Complex.objects.filter(corporation_id__in=corporation_ids(user))
 
 
@@ -475,14 +469,12 @@ def counted_complex_addresses() -> QuerySet:
     """Addresses that count for anything beyond the complex's own list: insights and the
     districts a corporation works in (contact visibility). Only approved lists count, so
     addresses a corporation typed into a pending complex widen nothing."""
-    ComplexAddress = apps.get_model("partners", "ComplexAddress")
     return ComplexAddress.objects.filter(complex__status=ComplexStatus.APPROVED)
 
 
 def approvable_complexes(user) -> QuerySet:
     """Complexes in the coordinator's municipalities: the coordinator approves their
     address lists and sees their size and spread, never a resident."""
-    Complex = apps.get_model("partners", "Complex")
     return Complex.objects.filter(municipality_id__in=coordinator_municipality_ids(user))
 
 
@@ -495,8 +487,6 @@ def can_approve_complexes(user) -> bool:
 
 def visible_api_tokens(user) -> QuerySet:
     """Every user sees and manages only their own API tokens (admins included)."""
-    from .models import ApiToken
-
     if not user.is_authenticated:
         return ApiToken.objects.none()
     return ApiToken.objects.filter(user=user)
@@ -518,7 +508,6 @@ def filing_organisations(user) -> list:
 
 def visible_signal_imports(user) -> QuerySet:
     """CSV imports of the corporations the user works for."""
-    SignalImport = apps.get_model("signals", "SignalImport")
     return SignalImport.objects.filter(organisation_id__in=corporation_ids(user))
 
 
@@ -563,21 +552,20 @@ def can_receive_share(case, with_user) -> bool:
 def team_signals(user, team_id: int) -> QuerySet:
     """Signals routed to one of the user's own teams (the work tray starts here)."""
     if team_id not in team_ids(user):
-        return apps.get_model("signals", "Signal").objects.none()
+        return Signal.objects.none()
     return visible_signals(user).filter(team_id=team_id)
 
 
 def team_cases(user, team_id: int) -> QuerySet:
     """Visible cases of one of the user's own teams."""
     if team_id not in team_ids(user):
-        return apps.get_model("cases", "Case").objects.none()
+        return Case.objects.none()
     return visible_cases(user).filter(team_id=team_id)
 
 
 def signals_of_visible_case(case) -> QuerySet:
     """The signals merged into a case. Pass only a case taken from `visible_cases`: who
     may see a case may see the signals it is about (also when it is shared with them)."""
-    Signal = apps.get_model("signals", "Signal")
     return Signal.objects.filter(case_link__case_id=case.pk)
 
 
@@ -611,7 +599,6 @@ def visible_districts(user) -> QuerySet:
     """The districts a user works in: the coordinator's municipality's, those the user's
     team serves, and those where the user's corporation has housing (an approved complex)
     or filed signals. Anyone else gets none, so a district page answers 404."""
-    District = apps.get_model("partners", "District")
     if not getattr(user, "is_authenticated", False):
         return District.objects.none()
     works_in = Q(municipality_id__in=coordinator_municipality_ids(user)) | Q(
@@ -636,7 +623,6 @@ def can_manage_plan(user, district) -> bool:
 def visible_observations(user) -> QuerySet:
     """Observations of the districts the user works in; the privacy officer reads those of
     the municipality, to erase one that names a resident."""
-    DistrictObservation = apps.get_model("partners", "DistrictObservation")
     if not getattr(user, "is_authenticated", False):
         return DistrictObservation.objects.none()
     return DistrictObservation.objects.filter(
@@ -656,7 +642,6 @@ def can_erase_observation(user, observation) -> bool:
 def district_contacts(user, district) -> QuerySet:
     """Who's who on a district page: the current fixed contact persons of every partner in
     a district the user works in, so the partners can know each other (issue 19)."""
-    ContactPerson = apps.get_model("partners", "ContactPerson")
     if not visible_districts(user).filter(pk=district.pk).exists():
         return ContactPerson.objects.none()
     current = Q(ended_on__isnull=True) | Q(ended_on__gt=timezone.localdate())
@@ -664,5 +649,4 @@ def district_contacts(user, district) -> QuerySet:
 
 
 def visible_plan_actions(user) -> QuerySet:
-    PlanAction = apps.get_model("partners", "PlanAction")
     return PlanAction.objects.filter(district__in=visible_districts(user).values("pk"))

@@ -24,7 +24,7 @@ from partners.postcodes import (
     normalise_postcode,
     pc4_of,
 )
-from partners.services import Route, route
+from partners.routing import Route, route
 from privacy import access_log, policy
 from privacy.grants import grant_signal_access, grant_signal_access_in_bulk
 from privacy.models import AccessAction

@@ -12,7 +12,7 @@ from django.db import connection
 from bench.generate import SCALES, populate
 from cases.models import Case, CaseSignal
 from partners.models import Organisation
-from partners.services import route
+from partners.routing import route
 from privacy.models import CaseGroupObjectPermission, SignalGroupObjectPermission
 from signals.deadlines import deadlines
 from signals.models import ReferenceCounter, Signal
