@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from partners.choices import OrganisationKind, Role, SignalKind
+from core.kinds import SignalKind
+from partners.choices import OrganisationKind, Role
 from partners.models import Organisation
 from privacy import access_log, policy
 from privacy.models import AccessAction, CaseUserObjectPermission, Purpose

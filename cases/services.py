@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.working_days import add_working_days, start_day
 from partners.choices import OrganisationKind
 from partners.models import Organisation
 from privacy import access_log, policy
@@ -25,9 +26,8 @@ from privacy.grants import (
     move_signal_team_access,
 )
 from privacy.models import AccessAction, CaseUserObjectPermission, Purpose
-from signals.deadlines import add_working_days, start_day
+from signals.intake import next_references
 from signals.models import DeclineReason, Signal, SignalKind, SignalStatus, outcome_for_kind
-from signals.services import next_references
 
 from . import events, workflow
 from .models import (

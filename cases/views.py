@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from partners.csv_files import excel_csv_response
-from partners.forms import add_service_errors
+from core.csv_files import excel_csv_response
+from core.forms import add_service_errors
 from privacy import access_log, policy
 from privacy.models import Purpose
 from signals.models import SignalKind, SignalStatus, Urgency

@@ -14,6 +14,8 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.kinds import SignalKind
+
 from .choices import (
     PERSONAL_DATA_ROLES,
     ROLES_BY_KIND,
@@ -22,7 +24,6 @@ from .choices import (
     OrganisationKind,
     PlanActionStatus,
     Role,
-    SignalKind,
 )
 from .postcodes import household_key, parse_pc4_ranges
 

@@ -1,6 +1,5 @@
 """Reads of the partners domain that depend on the requesting user."""
 
-from calendar import monthrange
 from collections import Counter, defaultdict
 from datetime import date
 
@@ -11,8 +10,8 @@ from django.db.models.functions import Cast, Substr
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.dates import add_months
 from privacy import access_log, aggregates, monitor, policy
-from privacy.aggregates import add_months
 from privacy.models import AccessAction
 
 from .choices import ComplexStatus, OrganisationKind
@@ -75,8 +74,7 @@ def visible_contact_for(user, pk: int):
 
 def confirmation_due_before(today: date) -> date:
     """The same day `CONFIRMATION_MONTHS` earlier (the month's last day when shorter)."""
-    first = add_months(today, -CONFIRMATION_MONTHS)
-    return first.replace(day=min(today.day, monthrange(first.year, first.month)[1]))
+    return add_months(today, -CONFIRMATION_MONTHS)
 
 
 def unconfirmed_contacts(user, today: date | None = None):

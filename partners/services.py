@@ -11,12 +11,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.csv_files import EXTRA, decode, read_table
 from privacy import access_log, policy
 from privacy.models import AccessAction, Purpose
 
 from . import maps, selectors
 from .choices import AgreementStatus, ComplexStatus, OrganisationKind, Role
-from .csv_files import EXTRA, decode, read_table
 from .models import (
     Agreement,
     AgreementChange,

@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.csv_files import excel_csv_response
+from core.forms import add_service_errors
+from core.kinds import SignalKind
 from privacy import access_log, policy
 from privacy.models import AccessAction
 
 from . import maps, selectors, services
-from .choices import SignalKind
-from .csv_files import excel_csv_response
 from .forms import (
     MAP_FIGURES,
     AgreementForm,
@@ -31,7 +32,6 @@ from .forms import (
     ObservationForm,
     PlanActionForm,
     ReviewForm,
-    add_service_errors,
 )
 
 PAGE_SIZE = 50

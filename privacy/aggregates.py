@@ -29,9 +29,11 @@ from django.db.models.functions import TruncDate, TruncMonth, TruncQuarter
 from django.utils import timezone
 
 from cases.models import Case
-from partners.choices import AgreementStatus, ComplexStatus, SignalKind
+from core.dates import add_months, month_start
+from core.kinds import SignalKind
+from core.working_days import working_days_between
+from partners.choices import AgreementStatus, ComplexStatus
 from partners.models import Agreement, AnsweredAddressSet, ComplexAddress, District, Organisation
-from signals.deadlines import working_days_between
 from signals.models import Outcome, Signal
 
 MIN_CELL = 5
@@ -234,12 +236,6 @@ def share(numerator: int, denominator: int) -> int | None:
     return round_percentage(numerator, denominator)
 
 
-def add_months(day: date, months: int) -> date:
-    """First day of the month `months` after (or before) the month of `day`."""
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def one_year_before(day: date) -> date:
     try:
         return day.replace(year=day.year - 1)
@@ -271,7 +267,7 @@ def _signals():
 def _month_range(first_month: date, last_month: date) -> tuple[datetime, datetime]:
     """Start of the first month and end of the last, in local time."""
     start = datetime.combine(first_month, time.min)
-    end = datetime.combine(add_months(last_month, 1), time.min)
+    end = datetime.combine(add_months(month_start(last_month), 1), time.min)
     return timezone.make_aware(start), timezone.make_aware(end)
 
 
@@ -812,10 +808,10 @@ def district_capacity(district, today: date | None = None) -> list[MonthFigures]
     if district.team_id is None:
         return []
     today = today or timezone.localdate()
-    last = add_months(today, 0)
+    last = month_start(today)
     figures = dashboard(
         district.municipality_id,
-        add_months(today, 1 - CAPACITY_MONTHS),
+        add_months(last, 1 - CAPACITY_MONTHS),
         last,
         team_id=district.team_id,
         today=today,

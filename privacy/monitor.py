@@ -27,9 +27,9 @@ from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 
 from cases.models import Outreach
-from partners.choices import SignalKind
+from core.kinds import SignalKind
+from core.working_days import working_days_between
 from partners.models import Organisation
-from signals.deadlines import working_days_between
 from signals.models import Signal
 
 from . import aggregates

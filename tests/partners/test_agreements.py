@@ -6,11 +6,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from core.kinds import SignalKind
+from core.working_days import add_working_days, start_day
 from partners import services
-from partners.choices import AgreementStatus, SignalKind
+from partners.choices import AgreementStatus
 from partners.models import Agreement, AgreementChange
 from privacy.models import AccessLog
-from signals.deadlines import add_working_days, start_day
 
 from .helpers import signal
 

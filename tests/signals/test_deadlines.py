@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from signals.deadlines import deadlines, is_working_day, start_day, working_days_between
+from core.working_days import is_working_day, start_day, working_days_between
+from signals.deadlines import deadlines
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
