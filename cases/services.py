@@ -70,12 +70,11 @@ def _event(case, user, kind, *, text="", from_state="", to_state="", **data) -> 
 
 
 def _log_case(user, action, case, *, purpose=Purpose.WORK, reason="") -> None:
-    access_log.record(
+    access_log.record_object(
         user,
         action,
         "case",
-        case.pk,
-        household_key=case.household_key,
+        case,
         organisation_id=case.team_id,
         purpose=purpose,
         reason=reason,
@@ -83,12 +82,11 @@ def _log_case(user, action, case, *, purpose=Purpose.WORK, reason="") -> None:
 
 
 def _log_signal(user, action, signal, *, organisation_id, purpose=Purpose.TRIAGE, reason=""):
-    access_log.record(
+    access_log.record_object(
         user,
         action,
         "signal",
-        signal.pk,
-        household_key=signal.household_key,
+        signal,
         organisation_id=organisation_id,
         purpose=purpose,
         reason=reason,
@@ -492,12 +490,11 @@ def end_share(user, case, with_user) -> None:
         if not end_case_share(case, with_user):
             raise ValidationError({"with_user": [_("Deze casus is niet met hem of haar gedeeld.")]})
         _event(case, user, CaseEventKind.SHARE_ENDED, with_user=with_user.get_username())
-        access_log.record(
+        access_log.record_object(
             user,
             AccessAction.DELETE,
             "case_share",
-            case.pk,
-            household_key=case.household_key,
+            case,
             organisation_id=case.team_id,
             purpose=Purpose.SHARED_ACCESS,
             reason=_("Delen met %(user)s beëindigd") % {"user": with_user.get_username()},

@@ -174,7 +174,7 @@ class ComplexImportForm(forms.Form):
         return upload
 
 
-# --- districts (issue 19) ----------------------------------------------------------------------
+# --- districts ------------------------------------------------------------------------
 
 
 class ObservationForm(forms.Form):

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import IntegerField, Prefetch, Q
 from django.db.models.functions import Cast, Substr
 from django.shortcuts import get_object_or_404
@@ -30,6 +31,7 @@ from .postcodes import pc4_of
 # `privacy.aggregates`, which returns counts and shares, never personal fields.
 
 CONFIRMATION_MONTHS = 6
+PAGE_SIZE = 50
 
 
 def agreements_for(user):
@@ -40,14 +42,35 @@ def agreements_for(user):
     )
 
 
+def listed(user, object_type: str, objects) -> list:
+    """A list the API returns (one page), logged with its ids."""
+    objects = list(objects)
+    access_log.record_list(user, object_type, objects)
+    return objects
+
+
+def read(user, object_type: str, obj):
+    """An object the API returns in detail, logged as read."""
+    access_log.record_object(user, AccessAction.READ, object_type, obj)
+    return obj
+
+
+def agreement_page(user, number):
+    return access_log.listed_page(
+        user, "agreement", agreements_for(user), number, per_page=PAGE_SIZE
+    )
+
+
 def agreement_for(user, pk: int):
-    """The agreement when visible (404 otherwise), with its history."""
-    return get_object_or_404(
+    """The agreement when visible (404 otherwise), with its history; logged."""
+    agreement = get_object_or_404(
         agreements_for(user).prefetch_related(
             Prefetch("changes", queryset=AgreementChange.objects.select_related("by"))
         ),
         pk=pk,
     )
+    access_log.record_object(user, AccessAction.READ, "agreement", agreement)
+    return agreement
 
 
 def editable_agreement_for(user, pk: int):
@@ -66,6 +89,29 @@ def manageable_contact_for(user, pk: int):
     return get_object_or_404(
         policy.manageable_contacts(user).select_related("organisation", "district"), pk=pk
     )
+
+
+def read_manageable_contact(user, pk: int):
+    """`manageable_contact_for`, logged as read (the edit page shows it)."""
+    contact = manageable_contact_for(user, pk)
+    access_log.record_object(user, AccessAction.READ, "contact", contact)
+    return contact
+
+
+def contact_list_for(user, number) -> dict:
+    """The contact list page: one page of visible contacts, each marked when the user may
+    confirm it, and for coordinators the overdue and missing ones; logged once."""
+    page = Paginator(contacts_for(user), PAGE_SIZE).get_page(number)
+    context = {"page": page, "can_manage": policy.can_manage_contacts(user)}
+    shown = list(page.object_list)
+    for contact in shown:
+        contact.can_confirm = policy.can_confirm_contact(user, contact)
+    if context["can_manage"]:
+        context["unconfirmed"] = list(unconfirmed_contacts(user))
+        context["missing"] = missing_contacts(user)
+        shown += context["unconfirmed"]
+    access_log.record_list(user, "contact", {c.pk: c for c in shown}.values())
+    return context
 
 
 def visible_contact_for(user, pk: int):
@@ -149,10 +195,13 @@ def dashboard_for(user, municipality_id: int, first_month, last_month, **filters
 
 
 def monitor_for(user, municipality_id: int, first_month, last_month):
-    """The vroegsignalering monitor of a municipality the user coordinates."""
+    """The vroegsignalering monitor of a municipality the user coordinates. Aggregates
+    only: the log records that the monitor was read, with no ids."""
     if municipality_id not in policy.coordinator_municipality_ids(user):
         raise PermissionDenied
-    return monitor.monitor(municipality_id, first_month, last_month)
+    rows = monitor.monitor(municipality_id, first_month, last_month)
+    access_log.record(user, AccessAction.LIST, "monitor")
+    return rows
 
 
 def complexes_for(user):
@@ -176,6 +225,12 @@ def pending_complexes_for(user):
         .filter(status=ComplexStatus.PENDING)
         .select_related("corporation", "approved_by")
         .order_by("corporation__name", "code", "pk")
+    )
+
+
+def pending_complex_page(user, number):
+    return access_log.listed_page(
+        user, "complex", pending_complexes_for(user), number, per_page=PAGE_SIZE
     )
 
 
@@ -233,7 +288,7 @@ def district_for(user, pk: int):
 
 def district_analysis_for(user, district, today=None) -> list:
     """Suppressed area figures of a district the user works in (`district_for`), logged."""
-    access_log.record(user, AccessAction.READ, "district_analysis", district.pk)
+    access_log.record_object(user, AccessAction.READ, "district_analysis", district)
     return aggregates.district_analysis(district, today=today)
 
 
@@ -252,6 +307,7 @@ def district_map_for(user, today=None) -> list[dict]:
     for district in districts:
         quarter = figures[district.pk][1]  # the last complete quarter
         rows.append({"district": district, "quarter": quarter, "all": quarter.kinds[-1]})
+    access_log.record_list(user, "district", districts)
     return rows
 
 
@@ -313,7 +369,16 @@ def observation_for(user, pk: int):
     return get_object_or_404(policy.visible_observations(user).select_related("district"), pk=pk)
 
 
+def observation_review_page(user, number):
+    """The privacy officer's list of observations, to erase any that names a resident."""
+    observations = policy.visible_observations(user).select_related("district", "organisation")
+    return access_log.listed_page(user, "observation", observations, number, per_page=PAGE_SIZE)
+
+
 def plan_action_for(user, pk: int):
-    return get_object_or_404(
+    """A plan action of a district the user works in (404 otherwise), logged as read."""
+    action = get_object_or_404(
         policy.visible_plan_actions(user).select_related("district", "owner"), pk=pk
     )
+    access_log.record_object(user, AccessAction.READ, "plan_action", action)
+    return action

@@ -103,7 +103,7 @@ def add_membership(user, organisation: Organisation, role: str) -> Membership:
     return membership
 
 
-# --- agreements (issue 5) -----------------------------------------------------------------
+# --- agreements -----------------------------------------------------------------------
 
 AGREEMENT_FIELDS = (
     "title",
@@ -295,7 +295,7 @@ def record_review(user, agreement: Agreement, reviewed_on: date, next_review: da
     return agreement
 
 
-# --- contact persons (issue 5) ------------------------------------------------------------
+# --- contact persons ------------------------------------------------------------------
 
 CONTACT_FIELDS = ("organisation", "district", "name", "function", "email", "phone")
 
@@ -353,7 +353,7 @@ def confirm_contact(user, contact: ContactPerson) -> ContactPerson:
     return contact
 
 
-# --- complex import (issue 5) -------------------------------------------------------------
+# --- complex import -------------------------------------------------------------------
 
 REQUIRED_COMPLEX_COLUMNS = ("code", "postcode", "house_number")
 # Dutch column names, for lists kept in Excel; the English ones keep working.
@@ -575,7 +575,7 @@ def _store_complex_rows(corporation_id: int, rows: list[tuple[int, dict]], resul
     Complex.objects.bulk_update(changed, ["status", "municipality"])
 
 
-# --- complex approval (issue 13) ------------------------------------------------------------
+# --- complex approval -----------------------------------------------------------------
 
 
 @transaction.atomic
@@ -604,7 +604,7 @@ def approve_complex(user, complex_: Complex) -> Complex:
     return complex_
 
 
-# --- districts: observations and the plan (issue 19) -------------------------------------------
+# --- districts: observations and the plan ---------------------------------------------
 
 
 def _district_organisation(user, district) -> int:
@@ -672,7 +672,7 @@ def save_plan_action(user, district, data: dict, action: PlanAction | None = Non
     return action
 
 
-# --- district geometry (issue 19) -------------------------------------------------------------
+# --- district geometry ----------------------------------------------------------------
 
 CODE_KEYS = ("code", "wijkcode", "wk_code", "statcode")
 NAME_KEYS = ("name", "naam", "wijknaam", "wk_naam", "statnaam")

@@ -507,7 +507,7 @@ def _fill_month(figure: MonthFigures, tables: ProtectedMonth, key, rows, pairs, 
         figure.capacity_used = round_percentage(figure.total, capacity)
 
 
-# --- complex insights ------------------------------------------------------------------
+# --- complex insights -----------------------------------------------------------------
 
 
 def known_household_keys(today: date | None = None):
@@ -628,7 +628,7 @@ def _complex_row(row: dict, answerable: bool) -> dict:
     }
 
 
-# --- district analysis (issue 19) ----------------------------------------------------------
+# --- district analysis ----------------------------------------------------------------
 
 QUARTERS_SHOWN = 8  # the last two years
 NO_DISTRICT = 0  # signals of the central team: a category, so the municipality total holds

@@ -360,12 +360,11 @@ def store_signal(user, organisation, cleaned, routing, follows_up=None) -> Signa
     signal.save(force_insert=True)
     grant_signal_access([signal])
     mark_multiple([signal])
-    access_log.record(
+    access_log.record_object(
         user,
         AccessAction.CREATE,
         "signal",
-        signal.pk,
-        household_key=signal.household_key,
+        signal,
         organisation_id=organisation.pk,
     )
     return signal
