@@ -12,8 +12,7 @@ from partners import services
 from partners.choices import AgreementStatus
 from partners.models import Agreement, AgreementChange
 from privacy.models import AccessLog
-
-from .helpers import signal
+from tests.helpers import signal
 
 TERMS = {
     kind: {"triage_days": 5, "feedback_days": 10, "responsibilities": ""}

@@ -12,8 +12,7 @@ from django.utils import timezone
 from cases import services as case_services
 from privacy import access_log
 from privacy.models import AccessAction, AccessLog, CaseUserObjectPermission
-
-from . import helpers
+from tests import helpers
 
 KEY = "1012AB-5-"
 ADDRESS = {"postcode": "1012ab", "house_number": "5"}

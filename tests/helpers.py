@@ -1,0 +1,99 @@
+"""Shared test data: signals filed through the real service, then (when asked) their dates
+and status set as a team would have left them; cases straight on the models."""
+
+from datetime import date, datetime, time, timedelta
+from itertools import count
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from cases.models import Case, CaseEvent, CaseEventKind, CaseSignal, CaseState
+from privacy.grants import grant_case_access
+from signals.models import Signal, SignalStatus
+from signals.services import file_signal
+
+_numbers = count(1)
+
+
+def user(name):
+    return get_user_model().objects.get(username=name)
+
+
+def at(day: date, hour: int = 10) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def signal(
+    by="anna", house_number=5, *, postcode="1012 AB", addition="", kind="nuisance", **fields
+) -> Signal:
+    """File a signal as `by` (a user or a username), with its own external reference and
+    a description naming a resident; `fields` (dates, status, ...) are then stored
+    directly."""
+    data = {
+        "kind": kind,
+        "postcode": postcode,
+        "house_number": house_number,
+        "house_number_addition": addition,
+        "description": "Geluidsoverlast van de bovenburen, meneer Jansen",
+        "resident_informed": True,
+        "external_reference": f"EXT-{next(_numbers)}",
+    }
+    if kind == "rent_arrears":
+        data.update(
+            arrears_amount="1250,00",
+            arrears_months=3,
+            wgs_reminder_sent=True,
+            wgs_contact_attempted=True,
+            wgs_handover_offered=True,
+            wgs_debt_help_pointed=True,
+        )
+    filed = file_signal(user(by) if isinstance(by, str) else by, data)
+    if fields:
+        Signal.objects.filter(pk=filed.pk).update(**fields)
+        filed.refresh_from_db()
+    return filed
+
+
+def decline(sig, days_ago: float, now=None):
+    moment = (now or timezone.now()) - timedelta(days=days_ago)
+    Signal.objects.filter(pk=sig.pk).update(
+        status=SignalStatus.DECLINED,
+        triaged_at=moment,
+        decline_reason="Bewoner is al bekend bij de huisarts",
+        decline_reason_category="other",
+    )
+    sig.refresh_from_db()
+    return sig
+
+
+def case_for(sig, *, state=None, closed_at=None, closed_days_ago=None, outcome="", now=None):
+    """A case opened from `sig` with its opening events. Closed at `closed_at`, or
+    `closed_days_ago` before `now` (then with `outcome`, default help accepted); the
+    signal's status follows the case."""
+    if closed_days_ago is not None:
+        closed_at = (now or timezone.now()) - timedelta(days=closed_days_ago)
+        outcome = outcome or "help_accepted"
+    if state is None:
+        state = CaseState.CLOSED if closed_at else CaseState.IN_PROGRESS
+    case = Case.objects.create(
+        reference=f"CAS-{sig.reference[4:]}",
+        team=sig.team,
+        household_key=sig.household_key,
+        postcode=sig.postcode,
+        house_number=sig.house_number,
+        house_number_addition=sig.house_number_addition,
+        state=state,
+        outcome=outcome,
+        closed_at=closed_at,
+    )
+    CaseSignal.objects.create(case=case, signal=sig)
+    CaseEvent.objects.create(case=case, kind=CaseEventKind.OPENED)
+    CaseEvent.objects.create(case=case, kind=CaseEventKind.NOTE, text="Gesprek met mevrouw")
+    Signal.objects.filter(pk=sig.pk).update(
+        status=SignalStatus.CLOSED if closed_at else SignalStatus.ACCEPTED,
+        outcome=outcome,
+        triaged_at=sig.triaged_at or timezone.now(),
+        closed_at=closed_at,
+    )
+    grant_case_access(case)
+    return case
