@@ -164,7 +164,7 @@ def _household_index(rng: random.Random, size: int) -> int:
 
 @cache
 def _start_day(day: date, after_hours: bool) -> date:
-    from signals.deadlines import is_working_day, next_working_day
+    from core.working_days import is_working_day, next_working_day
 
     if after_hours or not is_working_day(day):
         return next_working_day(day)
@@ -173,7 +173,7 @@ def _start_day(day: date, after_hours: bool) -> date:
 
 @cache
 def _add_working_days(start: date, days: int) -> date:
-    from signals.deadlines import add_working_days
+    from core.working_days import add_working_days
 
     return add_working_days(start, days)
 

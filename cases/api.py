@@ -12,7 +12,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from privacy import access_log
 from signals.models import DeclineReason, Outcome
 from signals.serializers import NameSerializer, TeamSignalSerializer
 
@@ -220,8 +219,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         ]
     )
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
-        access_log.record_list(request.user, "case", page)
+        page = selectors.listed_cases(request.user, self.paginate_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):

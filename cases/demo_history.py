@@ -17,10 +17,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from partners.choices import SignalKind
-from signals.deadlines import add_working_days, is_working_day, start_day
+from core.kinds import SignalKind
+from core.working_days import add_working_days, is_working_day, start_day
+from signals.intake import agreed_terms
 from signals.models import DeclineReason, Outcome, Signal
-from signals.services import agreed_terms, file_signal
+from signals.services import file_signal
 
 from .models import Case, CaseEvent, CaseState
 from .services import accept_signal, assign_case, decline_signal, transition_case

@@ -37,9 +37,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
+from core.working_days import next_working_day, working_days_between
 from partners.choices import OPEN_PLAN_STATUSES, AgreementStatus, OrganisationKind, Role
 from partners.models import Agreement, ContactPerson, PlanAction
-from signals.deadlines import next_working_day, working_days_between
 from signals.models import Signal, SignalStatus
 
 from .models import Case, CaseState, NotificationPreference, Outreach, Reminder, ReminderKind

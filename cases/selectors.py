@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     BooleanField,
@@ -20,10 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from partners.choices import OrganisationKind, Role, SignalKind
+from core.kinds import SignalKind
+from partners.choices import OrganisationKind
 from partners.models import Organisation
 from privacy import access_log, policy
-from privacy.models import AccessAction, CaseUserObjectPermission, Purpose
+from privacy.grants import current_case_shares
+from privacy.models import AccessAction, Purpose
 from signals.models import SignalStatus, Urgency
 
 from . import workflow
@@ -31,6 +32,9 @@ from .models import CaseState
 
 ACTIVE_TEAM_SESSION_KEY = "cases_active_team"
 OPEN = "open"
+TRAY_PAGE_SIZE = 50
+CASE_PAGE_SIZE = 50
+CONVERSATIONS_SHOWN = 20
 
 
 # --- teams -----------------------------------------------------------------------------
@@ -38,11 +42,7 @@ OPEN = "open"
 
 def user_teams(user) -> list[Organisation]:
     """The wijkteams the user works in, in a stable order."""
-    seen = {}
-    for membership in policy.memberships(user):
-        if membership.role in (Role.TEAM_MEMBER, Role.TRIAGE_LEAD):
-            seen.setdefault(membership.organisation_id, membership.organisation)
-    return list(seen.values())
+    return policy.teams(user)
 
 
 def active_team(user, session) -> Organisation:
@@ -66,16 +66,7 @@ def choose_team(user, session, team_id) -> Organisation:
 
 def team_member_choices(team_id: int) -> QuerySet:
     """Users who may be assigned a case of this team."""
-    return (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            memberships__organisation_id=team_id,
-            memberships__role__in=[Role.TEAM_MEMBER, Role.TRIAGE_LEAD],
-        )
-        .order_by("first_name", "last_name", "username")
-        .distinct()
-    )
+    return policy.team_members(team_id).order_by("first_name", "last_name", "username")
 
 
 # --- work tray -------------------------------------------------------------------------
@@ -188,14 +179,25 @@ def signal_for_triage(user, signal_id):
     return signal
 
 
+def tray_page(user, team_id: int, filters, number):
+    """One page of the team's work tray, logged with the signals it shows."""
+    return access_log.listed_page(
+        user,
+        "signal",
+        work_tray(user, team_id, filters),
+        number,
+        per_page=TRAY_PAGE_SIZE,
+        purpose=Purpose.TRIAGE,
+    )
+
+
 def record_triage_read(user, signal) -> None:
     """The access-log row for showing a signal on the triage page."""
-    access_log.record(
+    access_log.record_object(
         user,
         AccessAction.READ,
         "signal",
-        signal.pk,
-        household_key=signal.household_key,
+        signal,
         organisation_id=signal.team_id,
         purpose=Purpose.TRIAGE,
     )
@@ -296,14 +298,25 @@ def case_detail(user, case_id):
     )
 
 
+def case_page(user, cases, number):
+    """One page of a case list (`my_case_list`, `all_case_list`), logged."""
+    return access_log.listed_page(user, "case", cases, number, per_page=CASE_PAGE_SIZE)
+
+
+def listed_cases(user, cases) -> list:
+    """A page of cases the API returns, logged with their ids."""
+    cases = list(cases)
+    access_log.record_list(user, "case", cases)
+    return cases
+
+
 def record_case_read(user, case) -> None:
     """The access-log row for opening a case, in the web page and the API alike."""
-    access_log.record(
+    access_log.record_object(
         user,
         AccessAction.READ,
         "case",
-        case.pk,
-        household_key=case.household_key,
+        case,
         organisation_id=case.team_id,
         purpose=policy.case_access_purpose(user, case),
     )
@@ -339,12 +352,16 @@ def case_history(case) -> QuerySet:
 
 def case_shares(case) -> QuerySet:
     """Current personal shares of a case."""
-    return (
-        CaseUserObjectPermission.objects.filter(content_object=case, expires_at__gt=timezone.now())
-        .select_related("user")
-        .order_by("expires_at")
-    )
+    return current_case_shares(case).select_related("user").order_by("expires_at")
 
 
 def allowed_moves(user, case) -> list[workflow.Transition]:
     return workflow.allowed_transitions(user, case)
+
+
+def conversations_shown(user, team_id: int) -> list:
+    """The first cases of the tray's "conversations due" block, logged when any."""
+    conversations = list(conversations_due(user, team_id)[:CONVERSATIONS_SHOWN])
+    if conversations:
+        access_log.record_list(user, "case", conversations)
+    return conversations

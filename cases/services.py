@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.working_days import add_working_days, start_day
 from partners.choices import OrganisationKind
 from partners.models import Organisation
 from privacy import access_log, policy
@@ -25,9 +26,8 @@ from privacy.grants import (
     move_signal_team_access,
 )
 from privacy.models import AccessAction, CaseUserObjectPermission, Purpose
-from signals.deadlines import add_working_days, start_day
+from signals.intake import next_references
 from signals.models import DeclineReason, Signal, SignalKind, SignalStatus, outcome_for_kind
-from signals.services import next_references
 
 from . import events, workflow
 from .models import (
@@ -70,12 +70,11 @@ def _event(case, user, kind, *, text="", from_state="", to_state="", **data) -> 
 
 
 def _log_case(user, action, case, *, purpose=Purpose.WORK, reason="") -> None:
-    access_log.record(
+    access_log.record_object(
         user,
         action,
         "case",
-        case.pk,
-        household_key=case.household_key,
+        case,
         organisation_id=case.team_id,
         purpose=purpose,
         reason=reason,
@@ -83,12 +82,11 @@ def _log_case(user, action, case, *, purpose=Purpose.WORK, reason="") -> None:
 
 
 def _log_signal(user, action, signal, *, organisation_id, purpose=Purpose.TRIAGE, reason=""):
-    access_log.record(
+    access_log.record_object(
         user,
         action,
         "signal",
-        signal.pk,
-        household_key=signal.household_key,
+        signal,
         organisation_id=organisation_id,
         purpose=purpose,
         reason=reason,
@@ -492,12 +490,11 @@ def end_share(user, case, with_user) -> None:
         if not end_case_share(case, with_user):
             raise ValidationError({"with_user": [_("Deze casus is niet met hem of haar gedeeld.")]})
         _event(case, user, CaseEventKind.SHARE_ENDED, with_user=with_user.get_username())
-        access_log.record(
+        access_log.record_object(
             user,
             AccessAction.DELETE,
             "case_share",
-            case.pk,
-            household_key=case.household_key,
+            case,
             organisation_id=case.team_id,
             purpose=Purpose.SHARED_ACCESS,
             reason=_("Delen met %(user)s beëindigd") % {"user": with_user.get_username()},

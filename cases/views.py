@@ -6,17 +6,15 @@ flashes a message; a form with errors is shown again with what was typed."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from partners.csv_files import excel_csv_response
-from partners.forms import add_service_errors
-from privacy import access_log, policy
-from privacy.models import Purpose
+from core.csv_files import excel_csv_response
+from core.forms import add_service_errors
+from privacy import policy
 from signals.models import SignalKind, SignalStatus, Urgency
 
 from . import selectors, services
@@ -37,11 +35,6 @@ from .forms import (
 )
 from .models import CaseState
 
-TRAY_PAGE_SIZE = 50
-CASE_PAGE_SIZE = 50
-CONVERSATIONS_SHOWN = 20
-
-
 # --- work tray -------------------------------------------------------------------------
 
 
@@ -50,12 +43,8 @@ CONVERSATIONS_SHOWN = 20
 def tray(request):
     team = selectors.active_team(request.user, request.session)
     filters = selectors.TrayFilters.from_query(request.GET)
-    queryset = selectors.work_tray(request.user, team.pk, filters)
-    page = Paginator(queryset, TRAY_PAGE_SIZE).get_page(request.GET.get("page"))
-    access_log.record_list(request.user, "signal", page.object_list, purpose=Purpose.TRIAGE)
-    conversations = list(selectors.conversations_due(request.user, team.pk)[:CONVERSATIONS_SHOWN])
-    if conversations:
-        access_log.record_list(request.user, "case", conversations)
+    page = selectors.tray_page(request.user, team.pk, filters, request.GET.get("page"))
+    conversations = selectors.conversations_shown(request.user, team.pk)
     is_lead = policy.can_triage_in_team(request.user, team.pk)
     query = request.GET.copy()
     query.pop("page", None)
@@ -222,8 +211,7 @@ def _state_filter(request) -> str:
 
 
 def _render_case_list(request, queryset, template_context):
-    page = Paginator(queryset, CASE_PAGE_SIZE).get_page(request.GET.get("page"))
-    access_log.record_list(request.user, "case", page.object_list)
+    page = selectors.case_page(request.user, queryset, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -1,10 +1,11 @@
 """Django admin for the partners domain. Lists select their relations up front so page
 queries do not grow with the number of rows."""
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import routing, services
 from .models import (
     Agreement,
     AgreementTerm,
@@ -19,8 +20,25 @@ from .models import (
 )
 
 
+class DistrictForm(forms.ModelForm):
+    """Refuses ranges outside the municipality or overlapping another district on the form,
+    with the same check `services.save_district` makes."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("pc4_ranges"):
+            district = District(
+                pk=self.instance.pk,
+                municipality=cleaned.get("municipality") or self.instance.municipality,
+                pc4_ranges=cleaned["pc4_ranges"],
+            )
+            routing.check_district_ranges(district)
+        return cleaned
+
+
 class DistrictInline(admin.TabularInline):
     model = District
+    form = DistrictForm
     extra = 0
     fields = ["name", "pc4_ranges", "team"]
     show_change_link = True
@@ -43,6 +61,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 @admin.register(District)
 class DistrictAdmin(admin.ModelAdmin):
+    form = DistrictForm
     list_display = ["name", "municipality", "pc4_ranges", "team"]
     list_select_related = ["municipality", "team"]
     list_filter = ["municipality"]

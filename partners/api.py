@@ -2,13 +2,13 @@
 visibility comes from `privacy.policy` through the selectors."""
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from privacy import access_log, policy
-from privacy.models import AccessAction
+from privacy import policy
 
 from . import selectors
 from .models import Agreement, Complex, ContactPerson, District
@@ -27,13 +27,13 @@ class _LoggedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     object_type = ""
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
-        access_log.record_list(request.user, self.object_type, page)
+        page = selectors.listed(
+            request.user, self.object_type, self.paginate_queryset(self.get_queryset())
+        )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
-        instance = self.get_object()
-        access_log.record(request.user, AccessAction.READ, self.object_type, instance.pk)
+        instance = selectors.read(request.user, self.object_type, self.get_object())
         return Response(self.get_serializer(instance).data)
 
 
@@ -119,8 +119,9 @@ class DistrictViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return selectors.districts_for(self.request.user).order_by("name", "pk")
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
-        access_log.record_list(request.user, "district", page)
+        page = selectors.listed(
+            request.user, "district", self.paginate_queryset(self.get_queryset())
+        )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
@@ -139,8 +140,6 @@ class DistrictViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 def _int_or_404(value) -> int:
-    from django.http import Http404
-
     try:
         return int(value)
     except (TypeError, ValueError):

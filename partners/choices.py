@@ -1,5 +1,5 @@
-"""Vocabulary shared by every app. It lives in `partners` because agreements (here) are
-defined per signal kind and dependencies point partners <- signals <- cases."""
+"""Vocabulary of the partners domain: kinds of organisation, roles, statuses. Every app
+above `partners` uses it; the kinds of signal are in `core.kinds`."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -36,13 +36,6 @@ PERSONAL_DATA_ROLES = {
     Role.TRIAGE_LEAD,
     Role.PRIVACY_OFFICER,
 }
-
-
-class SignalKind(models.TextChoices):
-    NUISANCE = "nuisance", _("Overlast")
-    RENT_ARREARS = "rent_arrears", _("Huurachterstand")
-    RENOVATION_FINDING = "renovation_finding", _("Bevinding bij renovatie")
-    OTHER = "other", _("Overig")
 
 
 class AgreementStatus(models.TextChoices):

@@ -9,8 +9,10 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from core.kinds import SignalKind
+
 from . import services
-from .choices import AgreementStatus, ComplexStatus, OrganisationKind, Role, SignalKind
+from .choices import AgreementStatus, ComplexStatus, OrganisationKind, Role
 from .models import (
     Agreement,
     AgreementTerm,

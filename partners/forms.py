@@ -8,20 +8,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import OrganisationKind, PlanActionStatus, SignalKind
+from core.dates import add_months
+from core.kinds import SignalKind
+
+from .choices import OrganisationKind, PlanActionStatus
 from .models import Agreement, ContactPerson, District, Organisation
 from .services import AGREEMENT_FIELDS, CONTACT_FIELDS, TERM_FIELDS, check_complex_upload_size
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's ValidationError next to the matching field (else above the form). Lives
-    here, at the bottom of the dependency chain, so signals and cases can use it too."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -147,8 +139,6 @@ class DashboardFilterForm(forms.Form):
         )
 
     def month_range(self, today: date) -> tuple[date, date]:
-        from privacy.aggregates import add_months
-
         months = self.cleaned_data.get("months") or 12
         last = today.replace(day=1)
         return add_months(last, -(months - 1)), last
@@ -184,7 +174,7 @@ class ComplexImportForm(forms.Form):
         return upload
 
 
-# --- districts (issue 19) ----------------------------------------------------------------------
+# --- districts ------------------------------------------------------------------------
 
 
 class ObservationForm(forms.Form):

@@ -14,15 +14,18 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.kinds import SignalKind
+
 from .choices import (
+    PERSONAL_DATA_ROLES,
+    ROLES_BY_KIND,
     AgreementStatus,
     ComplexStatus,
     OrganisationKind,
     PlanActionStatus,
     Role,
-    SignalKind,
 )
-from .postcodes import parse_pc4_ranges
+from .postcodes import household_key, parse_pc4_ranges
 
 
 class Municipality(models.Model):
@@ -92,11 +95,6 @@ class District(models.Model):
 
     def __str__(self):
         return self.name
-
-    def clean(self):
-        from .services import check_district_ranges
-
-        check_district_ranges(self)
 
 
 class PostcodeArea(models.Model):
@@ -191,8 +189,6 @@ class Team(Organisation):
 def check_personal_role(user, role: str) -> None:
     """An administrator (staff or superuser) gets no role that reaches personal data: not
     from itself, not from another administrator (admin form, inline and service alike)."""
-    from .choices import PERSONAL_DATA_ROLES
-
     if user is not None and (user.is_staff or user.is_superuser) and role in PERSONAL_DATA_ROLES:
         raise ValidationError(
             {
@@ -231,8 +227,6 @@ class Membership(models.Model):
         return f"{self.user} — {self.organisation} ({self.get_role_display()})"
 
     def clean(self):
-        from .choices import ROLES_BY_KIND
-
         if self.organisation_id and self.role not in ROLES_BY_KIND[self.organisation.kind]:
             raise ValidationError({"role": _("Deze rol past niet bij het soort organisatie.")})
         check_personal_role(self.user if self.user_id else None, self.role)
@@ -314,8 +308,6 @@ class ComplexAddress(models.Model):
         return f"{self.postcode} {self.house_number}{addition}"
 
     def save(self, *args, **kwargs):
-        from .postcodes import household_key
-
         self.household_key = household_key(
             self.postcode, self.house_number, self.house_number_addition
         )

@@ -1,37 +1,40 @@
 """Reads of the partners domain that depend on the requesting user."""
 
-from calendar import monthrange
+from collections import Counter, defaultdict
 from datetime import date
 
-from .models import Membership
+from django.apps import apps
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import IntegerField, Prefetch, Q
+from django.db.models.functions import Cast, Substr
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
+from core.dates import add_months
+from privacy import access_log, aggregates, monitor, policy
+from privacy.models import AccessAction
 
-def memberships_of(user) -> list[Membership]:
-    """A user's memberships, cached on the user object for the request."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    cached = getattr(user, "_wijkportaal_memberships", None)
-    if cached is None:
-        cached = list(
-            Membership.objects.filter(user=user)
-            .select_related("organisation__municipality")
-            .order_by("organisation__name")
-        )
-        user._wijkportaal_memberships = cached
-    return cached
+from .choices import ComplexStatus, OrganisationKind
+from .models import (
+    AgreementChange,
+    ComplexAddress,
+    District,
+    Municipality,
+    Organisation,
+    PostcodeArea,
+)
+from .postcodes import pc4_of
 
-
-# --- agreements, contacts, dashboard, insights (issue 5) ---------------------------------
+# --- agreements, contacts, dashboard, insights ----------------------------------------------
 # Every read starts from `privacy.policy`; the dashboard and insights read only through
-# `privacy.aggregates`, which returns counts and shares, never personal fields. `privacy`
-# imports this module (memberships_of), so privacy is imported inside the functions.
+# `privacy.aggregates`, which returns counts and shares, never personal fields.
 
 CONFIRMATION_MONTHS = 6
+PAGE_SIZE = 50
 
 
 def agreements_for(user):
-    from privacy import policy
-
     return (
         policy.visible_agreements(user)
         .select_related("municipality", "corporation", "last_reviewed_by")
@@ -39,70 +42,89 @@ def agreements_for(user):
     )
 
 
+def listed(user, object_type: str, objects) -> list:
+    """A list the API returns (one page), logged with its ids."""
+    objects = list(objects)
+    access_log.record_list(user, object_type, objects)
+    return objects
+
+
+def read(user, object_type: str, obj):
+    """An object the API returns in detail, logged as read."""
+    access_log.record_object(user, AccessAction.READ, object_type, obj)
+    return obj
+
+
+def agreement_page(user, number):
+    return access_log.listed_page(
+        user, "agreement", agreements_for(user), number, per_page=PAGE_SIZE
+    )
+
+
 def agreement_for(user, pk: int):
-    """The agreement when visible (404 otherwise), with its history."""
-    from django.db.models import Prefetch
-    from django.shortcuts import get_object_or_404
-
-    from .models import AgreementChange
-
-    return get_object_or_404(
+    """The agreement when visible (404 otherwise), with its history; logged."""
+    agreement = get_object_or_404(
         agreements_for(user).prefetch_related(
             Prefetch("changes", queryset=AgreementChange.objects.select_related("by"))
         ),
         pk=pk,
     )
+    access_log.record_object(user, AccessAction.READ, "agreement", agreement)
+    return agreement
 
 
 def editable_agreement_for(user, pk: int):
-    from django.shortcuts import get_object_or_404
-
-    from privacy import policy
-
     return get_object_or_404(
         policy.editable_agreements(user).select_related("municipality", "corporation"), pk=pk
     )
 
 
 def contacts_for(user):
-    from privacy import policy
-
     return policy.visible_contacts(user).select_related(
         "organisation", "district__municipality", "confirmed_by"
     )
 
 
 def manageable_contact_for(user, pk: int):
-    from django.shortcuts import get_object_or_404
-
-    from privacy import policy
-
     return get_object_or_404(
         policy.manageable_contacts(user).select_related("organisation", "district"), pk=pk
     )
 
 
-def visible_contact_for(user, pk: int):
-    from django.shortcuts import get_object_or_404
+def read_manageable_contact(user, pk: int):
+    """`manageable_contact_for`, logged as read (the edit page shows it)."""
+    contact = manageable_contact_for(user, pk)
+    access_log.record_object(user, AccessAction.READ, "contact", contact)
+    return contact
 
+
+def contact_list_for(user, number) -> dict:
+    """The contact list page: one page of visible contacts, each marked when the user may
+    confirm it, and for coordinators the overdue and missing ones; logged once."""
+    page = Paginator(contacts_for(user), PAGE_SIZE).get_page(number)
+    context = {"page": page, "can_manage": policy.can_manage_contacts(user)}
+    shown = list(page.object_list)
+    for contact in shown:
+        contact.can_confirm = policy.can_confirm_contact(user, contact)
+    if context["can_manage"]:
+        context["unconfirmed"] = list(unconfirmed_contacts(user))
+        context["missing"] = missing_contacts(user)
+        shown += context["unconfirmed"]
+    access_log.record_list(user, "contact", {c.pk: c for c in shown}.values())
+    return context
+
+
+def visible_contact_for(user, pk: int):
     return get_object_or_404(contacts_for(user), pk=pk)
 
 
 def confirmation_due_before(today: date) -> date:
     """The same day `CONFIRMATION_MONTHS` earlier (the month's last day when shorter)."""
-    from privacy.aggregates import add_months
-
-    first = add_months(today, -CONFIRMATION_MONTHS)
-    return first.replace(day=min(today.day, monthrange(first.year, first.month)[1]))
+    return add_months(today, -CONFIRMATION_MONTHS)
 
 
 def unconfirmed_contacts(user, today: date | None = None):
     """Current contacts of the coordinator's municipality not confirmed for 6 months."""
-    from django.db.models import Q
-    from django.utils import timezone
-
-    from privacy import policy
-
     today = today or timezone.localdate()
     return (
         policy.manageable_contacts(user)
@@ -116,14 +138,6 @@ def unconfirmed_contacts(user, today: date | None = None):
 def partners_per_district(municipality_ids: set[int]) -> set[tuple[int, int]]:
     """(district, organisation) pairs of partners working there: the serving team, and
     corporations with complex addresses or signals in the district. Grouped queries."""
-    from django.apps import apps
-    from django.db.models import IntegerField
-    from django.db.models.functions import Cast, Substr
-
-    from privacy import policy
-
-    from .models import District, PostcodeArea
-
     districts = District.objects.filter(municipality_id__in=municipality_ids)
     pairs = set(districts.filter(team__isnull=False).values_list("pk", "team_id"))
     areas = PostcodeArea.objects.filter(
@@ -138,6 +152,7 @@ def partners_per_district(municipality_ids: set[int]) -> set[tuple[int, int]]:
     )
     district_of = dict(areas.values_list("pc4", "district_id"))
     pairs |= {(district_of[pc4], org) for pc4, org in pc4_corporations if pc4 in district_of}
+    # By name: `signals` builds on `partners`, so partners does not import signals.
     Signal = apps.get_model("signals", "Signal")
     pairs |= set(
         Signal.objects.filter(district__in=districts)
@@ -150,13 +165,6 @@ def partners_per_district(municipality_ids: set[int]) -> set[tuple[int, int]]:
 def missing_contacts(user, today: date | None = None) -> list[dict]:
     """Districts of the coordinator's municipality lacking a current contact for a partner
     that works there."""
-    from django.db.models import Q
-    from django.utils import timezone
-
-    from privacy import policy
-
-    from .models import District, Organisation
-
     today = today or timezone.localdate()
     municipality_ids = policy.coordinator_municipality_ids(user)
     needed = partners_per_district(municipality_ids)
@@ -177,58 +185,41 @@ def missing_contacts(user, today: date | None = None) -> list[dict]:
 
 
 def dashboard_municipalities(user):
-    from privacy import policy
-
-    from .models import Municipality
-
     return Municipality.objects.filter(pk__in=policy.coordinator_municipality_ids(user))
 
 
 def dashboard_for(user, municipality_id: int, first_month, last_month, **filters):
-    from django.core.exceptions import PermissionDenied
-
-    from privacy import aggregates, policy
-
     if municipality_id not in policy.coordinator_municipality_ids(user):
         raise PermissionDenied
     return aggregates.dashboard(municipality_id, first_month, last_month, **filters)
 
 
 def monitor_for(user, municipality_id: int, first_month, last_month):
-    """The vroegsignalering monitor of a municipality the user coordinates."""
-    from django.core.exceptions import PermissionDenied
-
-    from privacy import monitor, policy
-
+    """The vroegsignalering monitor of a municipality the user coordinates. Aggregates
+    only: the log records that the monitor was read, with no ids."""
     if municipality_id not in policy.coordinator_municipality_ids(user):
         raise PermissionDenied
-    return monitor.monitor(municipality_id, first_month, last_month)
+    rows = monitor.monitor(municipality_id, first_month, last_month)
+    access_log.record(user, AccessAction.LIST, "monitor")
+    return rows
 
 
 def complexes_for(user):
-    from privacy import policy
-
     return policy.visible_complexes(user).order_by("code", "pk")
 
 
 def complex_insights_for(user, complexes=None) -> list[dict]:
     """Insights for the user's own complexes, or for one page of them (`complexes`)."""
-    from privacy import aggregates
-
     scope = complexes_for(user)
     if complexes is not None:
         scope = scope.filter(pk__in=[c.pk for c in complexes])
     return aggregates.complex_insights(scope)
 
 
-# --- complex approval (issue 13) -------------------------------------------------------------
+# --- complex approval ------------------------------------------------------------------------
 
 
 def pending_complexes_for(user):
-    from privacy import policy
-
-    from .choices import ComplexStatus
-
     return (
         policy.approvable_complexes(user)
         .filter(status=ComplexStatus.PENDING)
@@ -237,9 +228,13 @@ def pending_complexes_for(user):
     )
 
 
-def approvable_complex_for(user, pk: int):
-    from django.shortcuts import get_object_or_404
+def pending_complex_page(user, number):
+    return access_log.listed_page(
+        user, "complex", pending_complexes_for(user), number, per_page=PAGE_SIZE
+    )
 
+
+def approvable_complex_for(user, pk: int):
     return get_object_or_404(pending_complexes_for(user), pk=pk)
 
 
@@ -247,11 +242,6 @@ def complex_spread(complexes) -> list[dict]:
     """What a coordinator weighs before approving, per complex: its size, how its
     addresses spread over PC4s and districts, and what changed since the last approval.
     Counts only, never an address. Two queries for a whole page."""
-    from collections import Counter, defaultdict
-
-    from .models import ComplexAddress, PostcodeArea
-    from .postcodes import pc4_of
-
     complexes = list(complexes)
     keys, pc4s = defaultdict(set), defaultdict(Counter)
     addresses = ComplexAddress.objects.filter(complex__in=complexes).values_list(
@@ -284,43 +274,28 @@ def complex_spread(complexes) -> list[dict]:
     return rows
 
 
-# --- districts (issue 19) ------------------------------------------------------------------
+# --- districts ------------------------------------------------------------------------------
 
 
 def districts_for(user):
-    from privacy import policy
-
     return policy.visible_districts(user).select_related("municipality", "team")
 
 
 def district_for(user, pk: int):
     """The district when the user works in it; 404 otherwise, as for a missing one."""
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(districts_for(user), pk=pk)
 
 
 def district_analysis_for(user, district, today=None) -> list:
     """Suppressed area figures of a district the user works in (`district_for`), logged."""
-    from privacy import aggregates
-
-    _log_analysis(user, district)
+    access_log.record_object(user, AccessAction.READ, "district_analysis", district)
     return aggregates.district_analysis(district, today=today)
-
-
-def _log_analysis(user, district) -> None:
-    from privacy import access_log
-    from privacy.models import AccessAction
-
-    access_log.record(user, AccessAction.READ, "district_analysis", district.pk)
 
 
 def district_map_for(user, today=None) -> list[dict]:
     """Per visible district its name, geometry and the figures of the last complete
     quarter (every kind), for the map and its table. Queries grow with the number of
     municipalities, not districts."""
-    from privacy import aggregates
-
     districts = list(districts_for(user).order_by("municipality__name", "name"))
     by_municipality: dict[int, list] = {}
     for district in districts:
@@ -332,18 +307,12 @@ def district_map_for(user, today=None) -> list[dict]:
     for district in districts:
         quarter = figures[district.pk][1]  # the last complete quarter
         rows.append({"district": district, "quarter": quarter, "all": quarter.kinds[-1]})
+    access_log.record_list(user, "district", districts)
     return rows
 
 
 def district_complexes_for(user, district):
     """The viewer's own corporation's complexes in the district, with their insight."""
-    from django.db.models import IntegerField
-    from django.db.models.functions import Cast, Substr
-
-    from privacy import aggregates
-
-    from .models import ComplexAddress, PostcodeArea
-
     in_district = (
         ComplexAddress.objects.annotate(pc4=Cast(Substr("postcode", 1, 4), IntegerField()))
         .filter(pc4__in=PostcodeArea.objects.filter(district=district).values("pc4"))
@@ -356,11 +325,6 @@ def district_complexes_for(user, district):
 def plan_owner_choices(district):
     """Organisations that can own an action of the district plan: the team serving the
     district, the municipality, and every organisation with a contact person there."""
-    from django.db.models import Q
-
-    from .choices import OrganisationKind
-    from .models import Organisation
-
     return (
         Organisation.objects.filter(
             Q(pk=district.team_id)
@@ -374,8 +338,6 @@ def plan_owner_choices(district):
 
 def district_page_for(user, district, today=None) -> dict:
     """Everything on a district page, each part through the policy, logged once."""
-    from privacy import access_log, aggregates, policy
-
     contacts = list(policy.district_contacts(user, district).select_related("organisation"))
     observations = list(
         policy.visible_observations(user)
@@ -385,7 +347,7 @@ def district_page_for(user, district, today=None) -> dict:
     actions = list(
         policy.visible_plan_actions(user).filter(district=district).select_related("owner")
     )
-    _log_analysis(user, district)
+    access_log.record_object(user, AccessAction.READ, "district_analysis", district)
     quarters, capacity = aggregates.district_page_figures(district, today=today)
     page = {
         "quarters": quarters,
@@ -402,18 +364,19 @@ def district_page_for(user, district, today=None) -> dict:
 
 
 def observation_for(user, pk: int):
-    from django.shortcuts import get_object_or_404
-
-    from privacy import policy
-
     return get_object_or_404(policy.visible_observations(user).select_related("district"), pk=pk)
 
 
+def observation_review_page(user, number):
+    """The privacy officer's list of observations, to erase any that names a resident."""
+    observations = policy.visible_observations(user).select_related("district", "organisation")
+    return access_log.listed_page(user, "observation", observations, number, per_page=PAGE_SIZE)
+
+
 def plan_action_for(user, pk: int):
-    from django.shortcuts import get_object_or_404
-
-    from privacy import policy
-
-    return get_object_or_404(
+    """A plan action of a district the user works in (404 otherwise), logged as read."""
+    action = get_object_or_404(
         policy.visible_plan_actions(user).select_related("district", "owner"), pk=pk
     )
+    access_log.record_object(user, AccessAction.READ, "plan_action", action)
+    return action

@@ -1,16 +1,22 @@
-"""Writes and lookups of the partners domain: routing and keeping groups in step."""
+"""Writes of the partners domain: one transactional function per use case."""
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.csv_files import EXTRA, decode, read_table
+from privacy import access_log, policy
+from privacy.models import AccessAction, Purpose
+
+from . import maps, selectors
 from .choices import AgreementStatus, ComplexStatus, OrganisationKind, Role
-from .csv_files import EXTRA, decode, read_table
 from .models import (
     Agreement,
     AgreementChange,
@@ -35,79 +41,7 @@ from .postcodes import (
     normalise_postcode,
     pc4_of,
 )
-
-
-class OutsideRegion(ValidationError):
-    """The postcode lies in no municipality that uses the portal."""
-
-
-@dataclass(frozen=True)
-class Route:
-    municipality: Municipality
-    district: District | None
-    team: Organisation
-
-
-def route(postcode: str) -> Route:
-    """District and team for a normalised postcode, with one indexed query.
-
-    A PC4 in a district goes to the district's team; one inside a municipality but in no
-    district goes to the municipality's central team; anything else is refused."""
-    area = (
-        PostcodeArea.objects.select_related("municipality__central_team", "district__team")
-        .filter(pc4=pc4_of(postcode))
-        .first()
-    )
-    if area is None:
-        raise OutsideRegion(
-            _("Postcode %(postcode)s ligt buiten het werkgebied van het portaal.")
-            % {"postcode": postcode},
-            code="outside_region",
-        )
-    team = (
-        area.district.team
-        if area.district and area.district.team
-        else area.municipality.central_team
-    )
-    if team is None:
-        raise OutsideRegion(
-            _("Voor postcode %(postcode)s is nog geen wijkteam ingesteld.")
-            % {"postcode": postcode},
-            code="no_team",
-        )
-    return Route(municipality=area.municipality, district=area.district, team=team)
-
-
-def check_district_ranges(district: District, taken=None) -> set[int]:
-    """A district has at least one PC4, lies inside its municipality and shares no PC4
-    with another district. `taken` holds the PC4s of the other districts; without it they
-    are read from PostcodeArea. Returns the district's PC4s."""
-    pc4s = expand_pc4_ranges(district.pc4_ranges)
-    if not pc4s:
-        raise ValidationError({"pc4_ranges": _("Geef ten minste één PC4 op.")})
-    if district.municipality_id:
-        outside = pc4s - expand_pc4_ranges(district.municipality.pc4_ranges)
-        if outside:
-            raise ValidationError(
-                {"pc4_ranges": _("Niet in de gemeente: %(pc4)s.") % {"pc4": _pc4_list(outside)}}
-            )
-    if taken is None:
-        taken = PostcodeArea.objects.filter(pc4__in=pc4s, district__isnull=False).exclude(
-            district_id=district.pk
-        )
-        taken = taken.values_list("pc4", flat=True)
-    overlap = pc4s.intersection(taken)
-    if overlap:
-        raise ValidationError(
-            {"pc4_ranges": _("Al in een andere wijk: %(pc4)s.") % {"pc4": _pc4_list(overlap)}}
-        )
-    return pc4s
-
-
-def _pc4_list(pc4s) -> str:
-    values = sorted(pc4s)
-    shown = ", ".join(str(v) for v in values[:10])
-    return shown + (" …" if len(values) > 10 else "")
+from .routing import check_district_ranges
 
 
 @transaction.atomic
@@ -169,7 +103,7 @@ def add_membership(user, organisation: Organisation, role: str) -> Membership:
     return membership
 
 
-# --- agreements (issue 5) -----------------------------------------------------------------
+# --- agreements -----------------------------------------------------------------------
 
 AGREEMENT_FIELDS = (
     "title",
@@ -183,8 +117,6 @@ TERM_FIELDS = ("triage_days", "feedback_days", "outreach_days", "responsibilitie
 
 
 def _require_coordinator_of(user, municipality_id: int) -> None:
-    from privacy import policy
-
     if municipality_id not in policy.coordinator_municipality_ids(user):
         raise PermissionDenied(_("U bent geen coördinator van deze gemeente."))
 
@@ -363,22 +295,18 @@ def record_review(user, agreement: Agreement, reviewed_on: date, next_review: da
     return agreement
 
 
-# --- contact persons (issue 5) ------------------------------------------------------------
+# --- contact persons ------------------------------------------------------------------
 
 CONTACT_FIELDS = ("organisation", "district", "name", "function", "email", "phone")
 
 
 def _log_contact(user, action, contact) -> None:
-    from privacy import access_log
-
     access_log.record(user, action, "contact", contact.pk)
 
 
 @transaction.atomic
 def create_contact(user, data: dict) -> ContactPerson:
     """A new fixed contact person; adding counts as confirming."""
-    from privacy.models import AccessAction
-
     _require_coordinator_of(user, data["district"].municipality_id)
     contact = ContactPerson.objects.create(
         **{name: data[name] for name in CONTACT_FIELDS if name in data},
@@ -391,8 +319,6 @@ def create_contact(user, data: dict) -> ContactPerson:
 
 @transaction.atomic
 def update_contact(user, contact: ContactPerson, data: dict) -> ContactPerson:
-    from privacy.models import AccessAction
-
     _require_coordinator_of(user, contact.district.municipality_id)
     _require_coordinator_of(user, data.get("district", contact.district).municipality_id)
     for name in CONTACT_FIELDS:
@@ -405,8 +331,6 @@ def update_contact(user, contact: ContactPerson, data: dict) -> ContactPerson:
 
 @transaction.atomic
 def end_contact(user, contact: ContactPerson, ended_on: date | None = None) -> ContactPerson:
-    from privacy.models import AccessAction
-
     _require_coordinator_of(user, contact.district.municipality_id)
     contact.ended_on = ended_on or timezone.localdate()
     contact.save(update_fields=["ended_on"])
@@ -418,9 +342,6 @@ def end_contact(user, contact: ContactPerson, ended_on: date | None = None) -> C
 def confirm_contact(user, contact: ContactPerson) -> ContactPerson:
     """ "Still correct": by a coordinator of the municipality or a member of the contact's
     own organisation."""
-    from privacy import policy
-    from privacy.models import AccessAction
-
     if not policy.can_confirm_contact(user, contact):
         raise PermissionDenied(_("U kunt deze contactpersoon niet bevestigen."))
     if contact.ended_on and contact.ended_on <= timezone.localdate():
@@ -432,7 +353,7 @@ def confirm_contact(user, contact: ContactPerson) -> ContactPerson:
     return contact
 
 
-# --- complex import (issue 5) -------------------------------------------------------------
+# --- complex import -------------------------------------------------------------------
 
 REQUIRED_COMPLEX_COLUMNS = ("code", "postcode", "house_number")
 # Dutch column names, for lists kept in Excel; the English ones keep working.
@@ -503,8 +424,6 @@ def corporation_municipality_ids(corporation_id: int) -> set[int]:
 def check_complex_upload_size(size: int) -> None:
     """Refuse a complex file over COMPLEX_IMPORT_MAX_BYTES: the form asks before the file
     is read, the service again for callers without the form."""
-    from django.conf import settings
-
     if size > settings.COMPLEX_IMPORT_MAX_BYTES:
         message = _("Een complexbestand is hoogstens %(max)d kB; splits het op.")
         raise ValidationError(
@@ -520,11 +439,6 @@ def import_complexes(user, content: bytes, organisation_id: int | None = None):
     COMPLEX_IMPORT_MAX_ROWS; an address must lie in the corporation's municipality area,
     in the same municipality as the rest of its complex, and in no other complex. Every
     complex that gains an address goes back to pending approval."""
-    from django.conf import settings
-
-    from privacy import access_log, policy
-    from privacy.models import AccessAction
-
     allowed = policy.corporation_ids(user)
     if organisation_id is None and len(allowed) == 1:
         organisation_id = next(iter(allowed))
@@ -661,7 +575,7 @@ def _store_complex_rows(corporation_id: int, rows: list[tuple[int, dict]], resul
     Complex.objects.bulk_update(changed, ["status", "municipality"])
 
 
-# --- complex approval (issue 13) ------------------------------------------------------------
+# --- complex approval -----------------------------------------------------------------
 
 
 @transaction.atomic
@@ -669,9 +583,6 @@ def approve_complex(user, complex_: Complex) -> Complex:
     """The coordinator of the complex's municipality approves its address list as it is
     now: from then on it counts for insights and contact visibility. Who and when are kept
     on the complex and in the access log."""
-    from privacy import access_log
-    from privacy.models import AccessAction
-
     complex_ = Complex.objects.select_for_update().get(pk=complex_.pk)
     _require_coordinator_of(user, complex_.municipality_id)
     if complex_.status == ComplexStatus.APPROVED:
@@ -693,13 +604,11 @@ def approve_complex(user, complex_: Complex) -> Complex:
     return complex_
 
 
-# --- districts: observations and the plan (issue 19) -------------------------------------------
+# --- districts: observations and the plan ---------------------------------------------
 
 
 def _district_organisation(user, district) -> int:
     """The organisation a user writes for in a district: the first of theirs that works there."""
-    from privacy import policy
-
     if not policy.visible_districts(user).filter(pk=district.pk).exists():
         raise PermissionDenied(_("U werkt niet in deze wijk."))
     held = policy.memberships(user)
@@ -715,9 +624,6 @@ def _district_organisation(user, district) -> int:
 
 @transaction.atomic
 def add_observation(user, district, observed_on: date, text: str) -> DistrictObservation:
-    from privacy import access_log
-    from privacy.models import AccessAction
-
     if observed_on > timezone.localdate():
         raise ValidationError({"observed_on": _("Een observatie kan niet in de toekomst liggen.")})
     observation = DistrictObservation.objects.create(
@@ -735,9 +641,6 @@ def add_observation(user, district, observed_on: date, text: str) -> DistrictObs
 def erase_observation(user, observation: DistrictObservation) -> None:
     """The privacy officer erases an observation (e.g. one that names a resident); the
     access log keeps that it existed and who erased it, not its text."""
-    from privacy import access_log, policy
-    from privacy.models import AccessAction, Purpose
-
     if not policy.can_erase_observation(user, observation):
         raise PermissionDenied(_("Alleen de privacyfunctionaris kan een observatie wissen."))
     access_log.record(
@@ -752,11 +655,6 @@ PLAN_FIELDS = ("what", "owner", "due_on", "status", "capacity_hours")
 @transaction.atomic
 def save_plan_action(user, district, data: dict, action: PlanAction | None = None) -> PlanAction:
     """Create or change an action of the district plan; the coordinator keeps the plan."""
-    from privacy import access_log
-    from privacy.models import AccessAction
-
-    from . import selectors
-
     _require_coordinator_of(user, district.municipality_id)
     if action is not None and action.district_id != district.pk:
         raise PermissionDenied
@@ -774,7 +672,7 @@ def save_plan_action(user, district, data: dict, action: PlanAction | None = Non
     return action
 
 
-# --- district geometry (issue 19) -------------------------------------------------------------
+# --- district geometry ----------------------------------------------------------------
 
 CODE_KEYS = ("code", "wijkcode", "wk_code", "statcode")
 NAME_KEYS = ("name", "naam", "wijknaam", "wk_naam", "statnaam")
@@ -800,10 +698,6 @@ def import_area_geometries(text: str) -> AreaImport:
     each feature is matched to a district by its code, else by its name (case does not
     matter); its Polygon or MultiPolygon is stored on the district. Nothing else changes;
     what did not match or is not a valid polygon is reported."""
-    import json
-
-    from . import maps
-
     try:
         data = json.loads(text)
     except ValueError as exc:

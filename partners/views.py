@@ -4,7 +4,6 @@ service or selector (which go through `privacy.policy`), render."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from privacy import access_log, policy
-from privacy.models import AccessAction
+from core.csv_files import excel_csv_response
+from core.forms import add_service_errors
+from core.kinds import SignalKind
+from privacy import policy
 
 from . import maps, selectors, services
-from .choices import SignalKind
-from .csv_files import excel_csv_response
 from .forms import (
     MAP_FIGURES,
     AgreementForm,
@@ -31,10 +30,8 @@ from .forms import (
     ObservationForm,
     PlanActionForm,
     ReviewForm,
-    add_service_errors,
 )
 
-PAGE_SIZE = 50
 HIDDEN = "–"  # a suppressed figure
 
 
@@ -47,18 +44,13 @@ def _agreement_url(agreement) -> str:
     return reverse("partners:agreement", args=[agreement.pk])
 
 
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-# --- agreements ----------------------------------------------------------------------------
+# --- agreements -----------------------------------------------------------------------
 
 
 @login_required
 def agreement_list(request):
     _require(policy.can_view_agreements(request.user))
-    page = _page(request, selectors.agreements_for(request.user))
-    access_log.record_list(request.user, "agreement", page.object_list)
+    page = selectors.agreement_page(request.user, request.GET.get("page"))
     return render(
         request,
         "partners/agreement_list.html",
@@ -106,7 +98,6 @@ def agreement_create(request):
 @login_required
 def agreement_detail(request, pk: int):
     agreement = selectors.agreement_for(request.user, pk)
-    access_log.record(request.user, AccessAction.READ, "agreement", agreement.pk)
     can_manage = policy.editable_agreements(request.user).filter(pk=agreement.pk).exists()
     return render(
         request,
@@ -183,23 +174,13 @@ def agreement_review(request, pk: int):
     )
 
 
-# --- contact persons ---------------------------------------------------------------------------
+# --- contact persons ------------------------------------------------------------------
 
 
 @login_required
 def contact_list(request):
     _require(policy.can_view_contacts(request.user))
-    user = request.user
-    page = _page(request, selectors.contacts_for(user))
-    context = {"page": page, "can_manage": policy.can_manage_contacts(user)}
-    shown = list(page.object_list)
-    for contact in shown:
-        contact.can_confirm = policy.can_confirm_contact(user, contact)
-    if context["can_manage"]:
-        context["unconfirmed"] = list(selectors.unconfirmed_contacts(user))
-        context["missing"] = selectors.missing_contacts(user)
-        shown += context["unconfirmed"]
-    access_log.record_list(user, "contact", {c.pk: c for c in shown}.values())
+    context = selectors.contact_list_for(request.user, request.GET.get("page"))
     return render(request, "partners/contact_list.html", context)
 
 
@@ -235,8 +216,7 @@ def _contact_page(request, contact, form, end_form, save=None, success=""):
 
 @login_required
 def contact_edit(request, pk: int):
-    contact = selectors.manageable_contact_for(request.user, pk)
-    access_log.record(request.user, AccessAction.READ, "contact", contact.pk)
+    contact = selectors.read_manageable_contact(request.user, pk)
     municipality_ids = policy.coordinator_municipality_ids(request.user)
     form = ContactForm(request.POST or None, instance=contact, municipality_ids=municipality_ids)
 
@@ -256,7 +236,7 @@ def contact_end(request, pk: int):
     end_form = EndContactForm(request.POST)
     if not end_form.is_valid():
         # Show the edit page again with the date as typed and the error next to it.
-        access_log.record(request.user, AccessAction.READ, "contact", contact.pk)
+        contact = selectors.read_manageable_contact(request.user, pk)
         municipality_ids = policy.coordinator_municipality_ids(request.user)
         form = ContactForm(instance=contact, municipality_ids=municipality_ids)
         return _contact_page(request, contact, form, end_form)
@@ -278,7 +258,7 @@ def contact_confirm(request, pk: int):
     return redirect("partners:contacts")
 
 
-# --- dashboard -------------------------------------------------------------------------------
+# --- dashboard ------------------------------------------------------------------------
 
 
 def _municipality_filter(request, form_class):
@@ -406,7 +386,7 @@ def _export_row(f) -> list:
     ]
 
 
-# --- vroegsignalering monitor ----------------------------------------------------------------
+# --- vroegsignalering monitor ---------------------------------------------------------
 
 
 MONITOR_COLUMNS = [
@@ -426,8 +406,6 @@ def _monitor_rows(request):
     if first is None:
         return form, []
     rows = selectors.monitor_for(request.user, form.cleaned_data["municipality"].pk, first, last)
-    # Aggregates only: the log records that the monitor was read, with no ids.
-    access_log.record(request.user, AccessAction.LIST, "monitor")
     return form, rows
 
 
@@ -466,7 +444,7 @@ def monitor_export(request):
     )
 
 
-# --- corporation insights and complex upload ---------------------------------------------------
+# --- corporation insights and complex upload ------------------------------------------
 
 
 @login_required
@@ -492,14 +470,13 @@ def complex_import(request):
     return render(request, "partners/complex_import.html", {"form": form, "result": result})
 
 
-# --- complex approval by the coordinator ---------------------------------------------------
+# --- complex approval by the coordinator ----------------------------------------------
 
 
 @login_required
 def complex_approvals(request):
     _require(policy.can_approve_complexes(request.user))
-    page = _page(request, selectors.pending_complexes_for(request.user))
-    access_log.record_list(request.user, "complex", page.object_list)
+    page = selectors.pending_complex_page(request.user, request.GET.get("page"))
     return render(
         request,
         "partners/complex_approvals.html",
@@ -522,7 +499,7 @@ def complex_approve(request, pk: int):
     return redirect("partners:complex_approvals")
 
 
-# --- districts: area analysis, observations and the plan (issue 19) -----------------------------
+# --- districts: area analysis, observations and the plan ------------------------------
 
 
 def _map_value(row: dict, figure: str):
@@ -535,7 +512,6 @@ def district_list(request):
     form = MapFigureForm(request.GET or {"figure": "received"})
     figure = form.cleaned_data["figure"] if form.is_valid() else "received"
     rows = selectors.district_map_for(request.user)
-    access_log.record_list(request.user, "district", [r["district"] for r in rows])
     paths = maps.svg_paths({r["district"].pk: maps.parse(r["district"].geometry) for r in rows})
     values = [_map_value(r, figure) for r in rows]
     for row, value in zip(rows, values, strict=True):
@@ -610,11 +586,7 @@ def observation_review(request):
     """The privacy officer's list of the municipality's observations, to erase any that
     names a resident."""
     _require(policy.can_review_observations(request.user))
-    page = _page(
-        request,
-        policy.visible_observations(request.user).select_related("district", "organisation"),
-    )
-    access_log.record_list(request.user, "observation", page.object_list)
+    page = selectors.observation_review_page(request.user, request.GET.get("page"))
     return render(request, "partners/observation_review.html", {"page": page})
 
 
@@ -649,7 +621,6 @@ def plan_action_edit(request, pk: int):
     action = selectors.plan_action_for(request.user, pk)
     district = action.district
     _require(policy.can_manage_plan(request.user, district))
-    access_log.record(request.user, AccessAction.READ, "plan_action", action.pk)
     owners = selectors.plan_owner_choices(district)
     initial = {name: getattr(action, name) for name in services.PLAN_FIELDS}
     form = PlanActionForm(request.POST or None, owners=owners, initial=initial)

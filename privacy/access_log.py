@@ -1,8 +1,11 @@
 """Writing the access log (inzagelog).
 
-Call `record` inside the same transaction as a write, and for every detail read, list
-and export. Lists pass the ids they returned. Every row is hash-chained to the one
-before it (see `privacy.chain`)."""
+One layer writes it: services log their writes (inside the write's transaction),
+selectors log the reads they hand out (a detail: `record_object`; a list or export:
+`record_list`, or `listed_page` for one page of a list). Views, serializers and templates
+never do. Every row is hash-chained to the one before it (see `privacy.chain`)."""
+
+from django.core.paginator import Page, Paginator
 
 from . import chain
 from .context import request_id
@@ -43,6 +46,29 @@ def record(
     return chain.append(entry)
 
 
+def record_object(
+    user,
+    action: str,
+    object_type: str,
+    obj,
+    *,
+    organisation_id: int | None = None,
+    purpose: str = Purpose.WORK,
+    reason: str = "",
+) -> AccessLog:
+    """One row about one object, with the object's household when it has one."""
+    return record(
+        user,
+        action,
+        object_type,
+        obj.pk,
+        household_key=getattr(obj, "household_key", ""),
+        organisation_id=organisation_id,
+        purpose=purpose,
+        reason=reason,
+    )
+
+
 def record_reason(text: str, household_key: str = "") -> AccessLogReason | None:
     """Free text goes to an erasable row, never into the append-only log itself."""
     if not text:
@@ -68,3 +94,12 @@ def record_list(user, object_type: str, objects, *, purpose: str = Purpose.WORK,
         object_ids=[obj.pk for obj in objects],
         purpose=Purpose.EXPORT if export else purpose,
     )
+
+
+def listed_page(
+    user, object_type: str, objects, number, *, per_page: int, purpose: str = Purpose.WORK
+) -> Page:
+    """One page of a list (`number` as the query string gives it), logged with its ids."""
+    page = Paginator(objects, per_page).get_page(number)
+    record_list(user, object_type, page.object_list, purpose=purpose)
+    return page

@@ -24,12 +24,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.apps import apps
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate, TruncMonth, TruncQuarter
 from django.utils import timezone
 
-from partners.choices import AgreementStatus, SignalKind
+from cases.models import Case
+from core.dates import add_months, month_start
+from core.kinds import SignalKind
+from core.working_days import working_days_counter
+from partners.choices import AgreementStatus, ComplexStatus
+from partners.models import Agreement, AnsweredAddressSet, ComplexAddress, District, Organisation
+from signals.models import Outcome, Signal
 
 MIN_CELL = 5
 MIN_COMPLEX = 10
@@ -122,7 +127,6 @@ def protect_table(
     Returns a dict from every key, with `ALL` (None) in any position for a margin (the
     "all corporations" filter, a row or column total, the grand total), to its count, or
     None where suppressed. What a reader can combine from the published values:
-
     1. no published value is under `min_cell` (primary suppression; 0 is hidden too);
     2. the difference of a published value and a published margin containing it is never
        under `min_cell` (0-4): no "total minus filtered" or "municipality minus
@@ -232,12 +236,6 @@ def share(numerator: int, denominator: int) -> int | None:
     return round_percentage(numerator, denominator)
 
 
-def add_months(day: date, months: int) -> date:
-    """First day of the month `months` after (or before) the month of `day`."""
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def one_year_before(day: date) -> date:
     try:
         return day.replace(year=day.year - 1)
@@ -263,13 +261,13 @@ class MonthFigures:
 
 
 def _signals():
-    return apps.get_model("signals", "Signal").objects.all()
+    return Signal.objects.all()
 
 
 def _month_range(first_month: date, last_month: date) -> tuple[datetime, datetime]:
     """Start of the first month and end of the last, in local time."""
     start = datetime.combine(first_month, time.min)
-    end = datetime.combine(add_months(last_month, 1), time.min)
+    end = datetime.combine(add_months(month_start(last_month), 1), time.min)
     return timezone.make_aware(start), timezone.make_aware(end)
 
 
@@ -350,7 +348,6 @@ def _agreed_capacity(municipality_id, corporation_id, months: list[date]) -> dic
     """Monthly capacity of the agreements (active, or since expired) valid in each month,
     with one query: agreements are few per municipality, so their validity periods are
     read once and matched to the months here."""
-    Agreement = apps.get_model("partners", "Agreement")
     agreements = Agreement.objects.filter(
         municipality_id=municipality_id,
         status__in=[AgreementStatus.ACTIVE, AgreementStatus.EXPIRED],
@@ -383,8 +380,6 @@ def dashboard(
     Counts come from one cube per month (filer x team x kind, over the whole municipality)
     protected by `protect_table`, so that the figures of every filter combination the page
     and export offer are safe together: no subtraction between them recovers 1-4."""
-    from signals.deadlines import working_days_counter
-
     today = today or timezone.localdate()
     start, end = _month_range(first_month, last_month)
     team_ids = _municipality_team_ids(municipality_id)
@@ -423,9 +418,7 @@ def _municipality_team_ids(municipality_id: int) -> list[int]:
     # The municipality's teams as a list of ids, not a join: the planner then reads each
     # team's range of the covering index (team, filed_at) instead of every signal filed
     # in the period nationally.
-    teams = apps.get_model("partners", "Organisation").objects.filter(
-        municipality_id=municipality_id
-    )
+    teams = Organisation.objects.filter(municipality_id=municipality_id)
     return sorted(teams.values_list("pk", flat=True))
 
 
@@ -511,13 +504,12 @@ def _fill_month(figure: MonthFigures, tables: ProtectedMonth, key, rows, pairs, 
         figure.capacity_used = round_percentage(figure.total, capacity)
 
 
-# --- complex insights ------------------------------------------------------------------
+# --- complex insights -----------------------------------------------------------------
 
 
 def known_household_keys(today: date | None = None):
     """Household keys with an open case, or a case closed in the last 12 months, in any
     team: a subquery, never evaluated into Python."""
-    Case = apps.get_model("cases", "Case")
     today = today or timezone.localdate()
     since = one_year_before(today)
     return (
@@ -542,7 +534,7 @@ class AnsweredSets:
     One query to read, one to write, whatever the number of complexes."""
 
     def __init__(self, corporation_ids):
-        model = apps.get_model("partners", "AnsweredAddressSet")
+        model = AnsweredAddressSet
         self._model = model
         self._sets = defaultdict(dict)  # corporation -> digest -> frozenset of keys
         rows = model.objects.filter(corporation_id__in=corporation_ids).values_list(
@@ -586,8 +578,6 @@ def complex_insights(complexes, today: date | None = None) -> list[dict]:
 
     Three queries at most: the grouped counts, the keys of the answerable complexes and
     the earlier answered sets (plus one insert of the new ones)."""
-    from partners.choices import ComplexStatus
-
     rows = list(
         complexes.annotate(
             households=Count("addresses", distinct=True),
@@ -606,9 +596,7 @@ def complex_insights(complexes, today: date | None = None) -> list[dict]:
     allowed = set()
     if answerable:
         keys = defaultdict(set)
-        addresses = apps.get_model("partners", "ComplexAddress").objects.filter(
-            complex_id__in=[row["pk"] for row in answerable]
-        )
+        addresses = ComplexAddress.objects.filter(complex_id__in=[row["pk"] for row in answerable])
         for complex_id, key in addresses.values_list("complex_id", "household_key"):
             keys[complex_id].add(key)
         memory = AnsweredSets({row["corporation_id"] for row in answerable})
@@ -637,7 +625,7 @@ def _complex_row(row: dict, answerable: bool) -> dict:
     }
 
 
-# --- district analysis (issue 19) ----------------------------------------------------------
+# --- district analysis ----------------------------------------------------------------
 
 QUARTERS_SHOWN = 8  # the last two years
 NO_DISTRICT = 0  # signals of the central team: a category, so the municipality total holds
@@ -729,8 +717,6 @@ def protected_quarter(rows: list[dict], districts: Sequence[int]) -> dict:
 
 
 def _outcome_values() -> list[str]:
-    from signals.models import Outcome  # signals imports privacy: read lazily
-
     return list(Outcome.values)
 
 
@@ -750,13 +736,10 @@ def area_analysis(
     """Suppressed figures per quarter (newest first, the last two years) and kind for
     districts of one municipality. Three queries, whatever the number of signals,
     districts or quarters."""
-    from signals.deadlines import working_days_counter
-
     today = today or timezone.localdate()
     shown = shown_quarters(today)
     first = add_months(shown[-1], -12)  # a year before the oldest quarter shown, for trends
     start, end = _month_range(first, add_months(shown[0], 2))
-    District = apps.get_model("partners", "District")
     districts = [
         NO_DISTRICT,
         *District.objects.filter(municipality_id=municipality_id)
@@ -819,8 +802,7 @@ def served_districts(district) -> list[int]:
     if district.team_id is None:
         return []
     return list(
-        apps.get_model("partners", "District")
-        .objects.filter(team_id=district.team_id, municipality_id=district.municipality_id)
+        District.objects.filter(team_id=district.team_id, municipality_id=district.municipality_id)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -848,10 +830,10 @@ def district_capacity(
     if district.team_id is None:
         return []
     today = today or timezone.localdate()
-    last = add_months(today, 0)
+    last = month_start(today)
     figures = dashboard(
         district.municipality_id,
-        add_months(today, 1 - CAPACITY_MONTHS),
+        add_months(last, 1 - CAPACITY_MONTHS),
         last,
         team_id=district.team_id,
         today=today,

@@ -7,6 +7,7 @@ from functools import cache
 
 from django.contrib.auth.models import Permission
 from django.db import connection
+from django.utils import timezone
 
 from .models import CaseGroupObjectPermission, CaseUserObjectPermission, SignalGroupObjectPermission
 
@@ -81,6 +82,13 @@ def grant_case_share(case, with_user, *, reason: str, expires_at, granted_by, no
     return share
 
 
+def current_case_shares(case):
+    """The personal shares of a case that have not expired."""
+    return CaseUserObjectPermission.objects.filter(
+        content_object=case, expires_at__gt=timezone.now()
+    )
+
+
 def end_case_share(case, with_user) -> int:
     """End a personal share; the number of grants removed (0 when there was none)."""
     deleted, _rows = CaseUserObjectPermission.objects.filter(
@@ -89,7 +97,7 @@ def end_case_share(case, with_user) -> int:
     return deleted
 
 
-# --- signals: bulk grants for imports (issue 3) ------------------------------------------
+# --- signals: bulk grants for imports -------------------------------------------------
 
 
 def grant_signal_access_in_bulk(signals) -> None:

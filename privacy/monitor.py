@@ -22,12 +22,15 @@ address) each count as a household of their own."""
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.apps import apps
-from django.db.models import Count, Exists, F, Min, OuterRef, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, CharField, Count, Exists, F, Min, OuterRef, Q, When
+from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 
-from partners.choices import SignalKind
+from cases.models import Outreach
+from core.kinds import SignalKind
+from core.working_days import working_days_between
+from partners.models import Organisation
+from signals.models import Signal
 
 from . import aggregates
 
@@ -65,20 +68,15 @@ class MonitorRow:
 
 
 def _scoped(municipality_id: int, first_month: date, last_month: date):
-    teams = apps.get_model("partners", "Organisation").objects.filter(
-        municipality_id=municipality_id
-    )
+    teams = Organisation.objects.filter(municipality_id=municipality_id)
     start, end = aggregates._month_range(first_month, last_month)
-    return apps.get_model("signals", "Signal").objects.filter(
+    return Signal.objects.filter(
         team_id__in=list(teams.values_list("pk", flat=True)), filed_at__gte=start, filed_at__lt=end
     )
 
 
 def _household():
     """Household identity of a signal row: its key, or for an erased signal its own id."""
-    from django.db.models import Case, CharField, When
-    from django.db.models.functions import Cast
-
     return Case(
         When(household_key="", then=Cast("pk", CharField())),
         default=F("household_key"),
@@ -87,7 +85,6 @@ def _household():
 
 
 def _grouped(signals):
-    Outreach = apps.get_model("cases", "Outreach")
     case = OuterRef("case_link__case")
     case_field = "case_link__case__"
     in_term = Q(
@@ -143,8 +140,6 @@ def _first_attempts(signals):
 def monitor(municipality_id: int, first_month: date, last_month: date) -> list[MonitorRow]:
     """Suppressed rows per month (newest first) and kind for one municipality: two
     queries: the grouped counts, and the first attempt per signal for the median."""
-    from signals.deadlines import working_days_between
-
     signals = _scoped(municipality_id, first_month, last_month)
     rows: dict[tuple[date, str], MonitorRow] = {}
     for raw in _grouped(signals):

@@ -8,11 +8,14 @@ organisation groups (signals are read from those tables as an indexed semi-join,
 superuser sees no personal data through the UI or API.
 """
 
-from django.apps import apps
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast, Left, Substr
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
+from cases.models import Case, CaseSignal, Reminder
 from partners.choices import (
     PERSONAL_DATA_ROLES,
     TEAM_ROLES,
@@ -20,10 +23,27 @@ from partners.choices import (
     OrganisationKind,
     Role,
 )
-from partners.selectors import memberships_of
+from partners.memberships import memberships_of
+from partners.models import (
+    Agreement,
+    Complex,
+    ComplexAddress,
+    ContactPerson,
+    District,
+    DistrictObservation,
+    PlanAction,
+    PostcodeArea,
+)
+from signals.models import Signal, SignalImport
 
 from .grants import permission_id
-from .models import CaseUserObjectPermission, SignalGroupObjectPermission
+from .models import (
+    AccessLog,
+    ApiToken,
+    CaseUserObjectPermission,
+    Purpose,
+    SignalGroupObjectPermission,
+)
 
 VIEW_SIGNAL = "signals.view_signal"
 TRIAGE_SIGNAL = "signals.triage_signal"
@@ -31,7 +51,7 @@ VIEW_CASE = "cases.view_case"
 CHANGE_CASE = "cases.change_case"
 
 
-# --- who the user is ---------------------------------------------------------------
+# --- who the user is ------------------------------------------------------------------
 
 
 def is_administrator(user) -> bool:
@@ -70,6 +90,28 @@ def team_ids(user) -> set[int]:
     return organisation_ids(user, Role.TEAM_MEMBER, Role.TRIAGE_LEAD)
 
 
+def teams(user) -> list:
+    """The wijkteams the user works in (a team role), in a stable order."""
+    seen = {}
+    for membership in memberships(user):
+        if membership.role in TEAM_ROLES:
+            seen.setdefault(membership.organisation_id, membership.organisation)
+    return list(seen.values())
+
+
+def team_members(team_id: int) -> QuerySet:
+    """Active users with a team role in the team: who may be assigned its cases."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__organisation_id=team_id,
+            memberships__role__in=TEAM_ROLES,
+        )
+        .distinct()
+    )
+
+
 def triage_team_ids(user) -> set[int]:
     return organisation_ids(user, Role.TRIAGE_LEAD)
 
@@ -105,7 +147,15 @@ def acting_membership(user, organisation_id: int | None = None):
     return None
 
 
-# --- signals -------------------------------------------------------------------------
+def is_coordinator(user) -> bool:
+    return has_role(user, Role.COORDINATOR)
+
+
+def is_privacy_officer(user) -> bool:
+    return has_role(user, Role.PRIVACY_OFFICER)
+
+
+# --- signals --------------------------------------------------------------------------
 
 
 def _granted_to_groups(user, permission_model, app_label: str, codename: str) -> QuerySet:
@@ -125,7 +175,6 @@ def visible_signals(user) -> QuerySet:
 
     Signal access is only ever granted to organisation groups (`privacy.grants`); no
     signal is granted to a single user, so the per-user table is not consulted."""
-    Signal = apps.get_model("signals", "Signal")
     if not getattr(user, "is_authenticated", False):
         return Signal.objects.none()
     signals = Signal.objects.filter(
@@ -146,7 +195,6 @@ def _hidden_by_confidential_case(user) -> Q | None:
     non_lead_teams = team_ids(user) - triage_team_ids(user)
     if not non_lead_teams:
         return None
-    CaseSignal = apps.get_model("cases", "CaseSignal")
     shared = CaseUserObjectPermission.objects.filter(
         user_id=user.pk, expires_at__gt=timezone.now()
     ).values("content_object_id")
@@ -181,13 +229,65 @@ def can_triage_signal(user, signal) -> bool:
     return signal.team_id in triage_team_ids(user)
 
 
-# --- cases ---------------------------------------------------------------------------
+def can_list_signals(user) -> bool:
+    """Signal lists are for corporation staff (their filings) and team members (their
+    team's signals); municipality roles and administrators have no signal list."""
+    return bool(corporation_ids(user) or team_ids(user))
+
+
+def filing_organisations(user) -> list:
+    """The corporations the user may file and import signals for."""
+    return [m.organisation for m in memberships(user) if m.role == Role.CORPORATION_STAFF]
+
+
+def visible_signal_imports(user) -> QuerySet:
+    """CSV imports of the corporations the user works for."""
+    return SignalImport.objects.filter(organisation_id__in=corporation_ids(user))
+
+
+def can_reroute_signal(user, signal) -> bool:
+    """Re-routing is a triage lead's decision for their own team's signal. (DESIGN §3 also
+    names the coordinator, but coordinators see no signal and no page or endpoint lets
+    them re-route; add that path and its branch here together.)"""
+    return can_triage_signal(user, signal)
+
+
+def team_signals(user, team_id: int) -> QuerySet:
+    """Signals routed to one of the user's own teams (the work tray starts here)."""
+    if team_id not in team_ids(user):
+        return Signal.objects.none()
+    return visible_signals(user).filter(team_id=team_id)
+
+
+def can_download_receipt(user, signal) -> bool:
+    """The receipt for court is the filing organisation's: its staff only."""
+    return signal.organisation_id in corporation_ids(user)
+
+
+def can_follow_up(user, signal) -> bool:
+    """After a decline for lack of information, staff of the filing corporation may file
+    a follow-up with what was missing."""
+    return signal.declined_for_lack_of_information and any(
+        org.pk == signal.organisation_id for org in filing_organisations(user)
+    )
+
+
+def address_searchable_signals(user) -> Q:
+    """Among visible signals, those the user may find by postcode: routed to their team
+    or filed by their corporation (a shared case does not open address search)."""
+    return Q(team_id__in=team_ids(user)) | Q(organisation_id__in=corporation_ids(user))
+
+
+def can_search_signal_addresses(user) -> bool:
+    return bool(team_ids(user) or corporation_ids(user))
+
+
+# --- cases ----------------------------------------------------------------------------
 
 
 def visible_cases(user) -> QuerySet:
     """Cases of the user's teams, minus confidential ones unless assignee or triage lead,
     plus cases shared with the user personally until the share ends."""
-    Case = apps.get_model("cases", "Case")
     if not getattr(user, "is_authenticated", False):
         return Case.objects.none()
     via_team = get_objects_for_user(
@@ -213,8 +313,6 @@ def visible_cases(user) -> QuerySet:
 
 def case_access_purpose(user, case) -> str:
     """Why the user may see the case: their team's work, or a personal share."""
-    from .models import Purpose
-
     return Purpose.WORK if case.team_id in team_ids(user) else Purpose.SHARED_ACCESS
 
 
@@ -225,311 +323,6 @@ def can_triage_in_team(user, team_id: int) -> bool:
 def can_work_case(user, case) -> bool:
     """Write notes, set follow-up: team members who can see it, and people it is shared with."""
     return visible_cases(user).filter(pk=case.pk).exists()
-
-
-# --- municipality roles ---------------------------------------------------------------
-
-
-def is_coordinator(user) -> bool:
-    return has_role(user, Role.COORDINATOR)
-
-
-def is_privacy_officer(user) -> bool:
-    return has_role(user, Role.PRIVACY_OFFICER)
-
-
-# --- privacy officer: access-log inquiry, subject reports, erasure --------------------
-#
-# Scope (decided for issue 7): a privacy officer of a municipality sees
-#   - every access-log row written by someone acting for an organisation of that
-#     municipality (its teams and the municipality itself), and
-#   - every row about a household whose postcode (PC4) lies in that municipality,
-#     whoever wrote it (a corporation's staff reading a signal they filed there).
-# A household search is answered only for an address inside the municipality; it finds
-# the rows about the household and the list/export rows whose `object_ids` include one
-# of its signals or cases routed to the municipality's teams. The officer gets no
-# visibility of signals or cases in the normal work screens; the subject report and the
-# erasure read them only through the functions below.
-
-HOUSEHOLD_OBJECT_IDS_MAX = 200
-
-
-def municipality_pc4s(user) -> list[str]:
-    PostcodeArea = apps.get_model("partners", "PostcodeArea")
-    municipalities = privacy_officer_municipality_ids(user)
-    if not municipalities:
-        return []
-    pcs = PostcodeArea.objects.filter(municipality_id__in=municipalities).values_list("pc4")
-    return [str(pc4) for (pc4,) in pcs]
-
-
-def household_in_privacy_scope(user, household_key: str) -> bool:
-    return bool(household_key) and household_key[:4] in municipality_pc4s(user)
-
-
-def visible_access_log(user) -> QuerySet:
-    """Access-log rows the privacy officer may inquire into (see the scope above)."""
-    from django.db.models.functions import Left
-
-    AccessLog = apps.get_model("privacy", "AccessLog")
-    municipalities = privacy_officer_municipality_ids(user)
-    if not municipalities:
-        return AccessLog.objects.none()
-    from .models import Purpose
-
-    # Administration rows (memberships, roles, groups, two-factor devices) concern no
-    # household: every privacy officer sees them, they watch over who may see what.
-    return AccessLog.objects.annotate(household_pc4=Left("household_key", 4)).filter(
-        Q(organisation__municipality_id__in=municipalities)
-        | Q(household_pc4__in=municipality_pc4s(user))
-        | Q(purpose=Purpose.ADMINISTRATION)
-    )
-
-
-def _household_rows_in_scope(model: str, user, household_key: str) -> QuerySet:
-    Model = apps.get_model(model)
-    municipalities = privacy_officer_municipality_ids(user)
-    if not municipalities or not household_key:
-        return Model.objects.none()
-    return Model.objects.filter(
-        household_key=household_key, team__municipality_id__in=municipalities
-    )
-
-
-def privacy_household_signals(user, household_key: str) -> QuerySet:
-    """The household's signals routed to the officer's municipality (subject report,
-    erasure). Empty for anyone who is not a privacy officer there."""
-    return _household_rows_in_scope("signals.Signal", user, household_key)
-
-
-def privacy_household_cases(user, household_key: str) -> QuerySet:
-    """The household's cases of the officer's municipality's teams (as above)."""
-    return _household_rows_in_scope("cases.Case", user, household_key)
-
-
-def household_access_log(user, household_key: str) -> QuerySet:
-    """Rows about one household, including list/export rows that returned one of its
-    signals or cases. On PostgreSQL `object_ids @> '["<id>"]'` uses the GIN index
-    (privacy migration 0004); the ids are bounded by HOUSEHOLD_OBJECT_IDS_MAX."""
-    from django.db import connection
-
-    AccessLog = apps.get_model("privacy", "AccessLog")
-    if not household_in_privacy_scope(user, household_key):
-        return AccessLog.objects.none()
-    ids = [
-        *privacy_household_signals(user, household_key).values_list("pk", flat=True)[
-            :HOUSEHOLD_OBJECT_IDS_MAX
-        ],
-        *privacy_household_cases(user, household_key).values_list("pk", flat=True)[
-            :HOUSEHOLD_OBJECT_IDS_MAX
-        ],
-    ]
-    condition = Q(household_key=household_key)
-    for object_id in ids:
-        if connection.vendor == "postgresql":
-            condition |= Q(object_ids__contains=[str(object_id)])
-        else:
-            condition |= Q(object_ids__icontains=f'"{object_id}"')
-    return AccessLog.objects.filter(condition)
-
-
-def can_inquire_access_log(user) -> bool:
-    return bool(privacy_officer_municipality_ids(user))
-
-
-def can_erase_household(user, household_key: str) -> bool:
-    return household_in_privacy_scope(user, household_key)
-
-
-# --- notifications (reminders) ---------------------------------------------------------
-
-
-def own_reminders(user) -> QuerySet:
-    """A user's notifications: only their own, never anyone else's (not even for admins)."""
-    Reminder = apps.get_model("cases", "Reminder")
-    if not getattr(user, "is_authenticated", False):
-        return Reminder.objects.none()
-    return Reminder.objects.filter(recipient=user)
-
-
-# --- partners: agreements, contact persons, dashboard, insights (issue 5) ----------------
-#
-# Agreements: coordinators see and edit those of their municipality; a corporation reads
-# its own; a team reads those of the municipality it works for.
-# Contact persons (personal data of professionals): coordinators see and manage all of
-# their municipality's. A corporation sees its own contacts plus the wijkteam contacts
-# of districts where it has complex addresses or has filed signals. A team sees its own
-# contacts plus every contact of the districts it serves. Partners see current contacts
-# only (not ended). Members of an organisation may confirm its contacts.
-# Dashboard: coordinators, aggregate figures only. Complex insights: corporation staff,
-# their own complexes.
-
-
-def team_municipality_ids(user) -> set[int]:
-    return {
-        m.organisation.municipality_id
-        for m in memberships(user)
-        if m.role in (Role.TEAM_MEMBER, Role.TRIAGE_LEAD) and m.organisation.municipality_id
-    }
-
-
-def can_view_agreements(user) -> bool:
-    return bool(coordinator_municipality_ids(user) or corporation_ids(user) or team_ids(user))
-
-
-def can_manage_agreements(user) -> bool:
-    return bool(coordinator_municipality_ids(user))
-
-
-def visible_agreements(user) -> QuerySet:
-    Agreement = apps.get_model("partners", "Agreement")
-    if not getattr(user, "is_authenticated", False):
-        return Agreement.objects.none()
-    return Agreement.objects.filter(
-        Q(municipality_id__in=coordinator_municipality_ids(user) | team_municipality_ids(user))
-        | Q(corporation_id__in=corporation_ids(user))
-    )
-
-
-def editable_agreements(user) -> QuerySet:
-    Agreement = apps.get_model("partners", "Agreement")
-    return Agreement.objects.filter(municipality_id__in=coordinator_municipality_ids(user))
-
-
-def can_view_contacts(user) -> bool:
-    return can_view_agreements(user)
-
-
-def can_manage_contacts(user) -> bool:
-    return bool(coordinator_municipality_ids(user))
-
-
-def manageable_contacts(user) -> QuerySet:
-    ContactPerson = apps.get_model("partners", "ContactPerson")
-    return ContactPerson.objects.filter(
-        district__municipality_id__in=coordinator_municipality_ids(user)
-    )
-
-
-def _corporation_district_ids(corporations: set[int]):
-    """Districts where the corporations have complex addresses or filed signals."""
-    from django.db.models import IntegerField
-    from django.db.models.functions import Cast, Substr
-
-    PostcodeArea = apps.get_model("partners", "PostcodeArea")
-    Signal = apps.get_model("signals", "Signal")
-    pc4s = (
-        counted_complex_addresses()
-        .filter(complex__corporation_id__in=corporations)
-        .annotate(pc4=Cast(Substr("postcode", 1, 4), IntegerField()))
-        .values("pc4")
-    )
-    via_complexes = PostcodeArea.objects.filter(pc4__in=pc4s, district__isnull=False).values(
-        "district_id"
-    )
-    via_signals = Signal.objects.filter(
-        organisation_id__in=corporations, district__isnull=False
-    ).values("district_id")
-    return via_complexes, via_signals
-
-
-def visible_contacts(user) -> QuerySet:
-    ContactPerson = apps.get_model("partners", "ContactPerson")
-    if not getattr(user, "is_authenticated", False):
-        return ContactPerson.objects.none()
-    visible = Q(district__municipality_id__in=coordinator_municipality_ids(user))
-    partner = Q(organisation_id__in=corporation_ids(user) | team_ids(user))
-    if team_ids(user):
-        partner |= Q(district__team_id__in=team_ids(user))
-    corporations = corporation_ids(user)
-    if corporations:
-        via_complexes, via_signals = _corporation_district_ids(corporations)
-        partner |= Q(organisation__kind=OrganisationKind.WIJKTEAM) & (
-            Q(district_id__in=via_complexes) | Q(district_id__in=via_signals)
-        )
-    current = Q(ended_on__isnull=True) | Q(ended_on__gt=timezone.localdate())
-    return ContactPerson.objects.filter(visible | (partner & current))
-
-
-def can_confirm_contact(user, contact) -> bool:
-    return contact.district.municipality_id in coordinator_municipality_ids(
-        user
-    ) or contact.organisation_id in organisation_ids(user)
-
-
-def can_view_dashboard(user) -> bool:
-    return bool(coordinator_municipality_ids(user))
-
-
-def can_view_insights(user) -> bool:
-    return bool(corporation_ids(user))
-
-
-def visible_complexes(user) -> QuerySet:
-    """A corporation's own complexes: the only ones it gets insights for."""
-    Complex = apps.get_model("partners", "Complex")
-    return Complex.objects.filter(corporation_id__in=corporation_ids(user))
-
-
-def counted_complex_addresses() -> QuerySet:
-    """Addresses that count for anything beyond the complex's own list: insights and the
-    districts a corporation works in (contact visibility). Only approved lists count, so
-    addresses a corporation typed into a pending complex widen nothing."""
-    ComplexAddress = apps.get_model("partners", "ComplexAddress")
-    return ComplexAddress.objects.filter(complex__status=ComplexStatus.APPROVED)
-
-
-def approvable_complexes(user) -> QuerySet:
-    """Complexes in the coordinator's municipalities: the coordinator approves their
-    address lists and sees their size and spread, never a resident."""
-    Complex = apps.get_model("partners", "Complex")
-    return Complex.objects.filter(municipality_id__in=coordinator_municipality_ids(user))
-
-
-def can_approve_complexes(user) -> bool:
-    return bool(coordinator_municipality_ids(user))
-
-
-# --- security: API tokens ---------------------------------------------------------------
-
-
-def visible_api_tokens(user) -> QuerySet:
-    """Every user sees and manages only their own API tokens (admins included)."""
-    from .models import ApiToken
-
-    if not user.is_authenticated:
-        return ApiToken.objects.none()
-    return ApiToken.objects.filter(user=user)
-
-
-# --- signals: lists and imports (issue 3) ----------------------------------------------
-
-
-def can_list_signals(user) -> bool:
-    """Signal lists are for corporation staff (their filings) and team members (their
-    team's signals); municipality roles and administrators have no signal list."""
-    return bool(corporation_ids(user) or team_ids(user))
-
-
-def filing_organisations(user) -> list:
-    """The corporations the user may file and import signals for."""
-    return [m.organisation for m in memberships(user) if m.role == Role.CORPORATION_STAFF]
-
-
-def visible_signal_imports(user) -> QuerySet:
-    """CSV imports of the corporations the user works for."""
-    SignalImport = apps.get_model("signals", "SignalImport")
-    return SignalImport.objects.filter(organisation_id__in=corporation_ids(user))
-
-
-# --- cases: triage, case work and sharing (issue 4) ----------------------------------
-
-
-def can_reroute_signal(user, signal) -> bool:
-    """Re-routing is a triage lead's decision for their own team's signal. (DESIGN §3 also
-    names the coordinator, but coordinators see no signal and no page or endpoint lets
-    them re-route; add that path and its branch here together.)"""
-    return can_triage_signal(user, signal)
 
 
 def can_manage_case(user, case) -> bool:
@@ -560,58 +353,135 @@ def can_receive_share(case, with_user) -> bool:
     )
 
 
-def team_signals(user, team_id: int) -> QuerySet:
-    """Signals routed to one of the user's own teams (the work tray starts here)."""
-    if team_id not in team_ids(user):
-        return apps.get_model("signals", "Signal").objects.none()
-    return visible_signals(user).filter(team_id=team_id)
-
-
 def team_cases(user, team_id: int) -> QuerySet:
     """Visible cases of one of the user's own teams."""
     if team_id not in team_ids(user):
-        return apps.get_model("cases", "Case").objects.none()
+        return Case.objects.none()
     return visible_cases(user).filter(team_id=team_id)
 
 
 def signals_of_visible_case(case) -> QuerySet:
     """The signals merged into a case. Pass only a case taken from `visible_cases`: who
     may see a case may see the signals it is about (also when it is shared with them)."""
-    Signal = apps.get_model("signals", "Signal")
     return Signal.objects.filter(case_link__case_id=case.pk)
 
 
-def can_download_receipt(user, signal) -> bool:
-    """The receipt for court is the filing organisation's: its staff only."""
-    return signal.organisation_id in corporation_ids(user)
+# --- partners data: agreements, contact persons, complexes ----------------------------
+#
+# Agreements: coordinators see and edit those of their municipality; a corporation reads
+# its own; a team reads those of the municipality it works for.
+# Contact persons (personal data of professionals): coordinators see and manage all of
+# their municipality's. A corporation sees its own contacts plus the wijkteam contacts
+# of districts where it has complex addresses or has filed signals. A team sees its own
+# contacts plus every contact of the districts it serves. Partners see current contacts
+# only (not ended). Members of an organisation may confirm its contacts.
 
 
-def can_follow_up(user, signal) -> bool:
-    """After a decline for lack of information, staff of the filing corporation may file
-    a follow-up with what was missing (issue 16)."""
-    return signal.declined_for_lack_of_information and any(
-        org.pk == signal.organisation_id for org in filing_organisations(user)
+def team_municipality_ids(user) -> set[int]:
+    return {
+        m.organisation.municipality_id
+        for m in memberships(user)
+        if m.role in (Role.TEAM_MEMBER, Role.TRIAGE_LEAD) and m.organisation.municipality_id
+    }
+
+
+def can_view_agreements(user) -> bool:
+    return bool(coordinator_municipality_ids(user) or corporation_ids(user) or team_ids(user))
+
+
+def can_manage_agreements(user) -> bool:
+    return bool(coordinator_municipality_ids(user))
+
+
+def visible_agreements(user) -> QuerySet:
+    if not getattr(user, "is_authenticated", False):
+        return Agreement.objects.none()
+    return Agreement.objects.filter(
+        Q(municipality_id__in=coordinator_municipality_ids(user) | team_municipality_ids(user))
+        | Q(corporation_id__in=corporation_ids(user))
     )
 
 
-def address_searchable_signals(user) -> Q:
-    """Among visible signals, those the user may find by postcode: routed to their team
-    or filed by their corporation (a shared case does not open address search)."""
-    return Q(team_id__in=team_ids(user)) | Q(organisation_id__in=corporation_ids(user))
+def editable_agreements(user) -> QuerySet:
+    return Agreement.objects.filter(municipality_id__in=coordinator_municipality_ids(user))
 
 
-def can_search_signal_addresses(user) -> bool:
-    return bool(team_ids(user) or corporation_ids(user))
+def can_view_contacts(user) -> bool:
+    return can_view_agreements(user)
 
 
-# --- districts (issue 19) --------------------------------------------------------------
+def can_manage_contacts(user) -> bool:
+    return bool(coordinator_municipality_ids(user))
+
+
+def manageable_contacts(user) -> QuerySet:
+    return ContactPerson.objects.filter(
+        district__municipality_id__in=coordinator_municipality_ids(user)
+    )
+
+
+def _corporation_district_ids(corporations: set[int]):
+    """Districts where the corporations have complex addresses or filed signals."""
+    pc4s = (
+        counted_complex_addresses()
+        .filter(complex__corporation_id__in=corporations)
+        .annotate(pc4=Cast(Substr("postcode", 1, 4), IntegerField()))
+        .values("pc4")
+    )
+    via_complexes = PostcodeArea.objects.filter(pc4__in=pc4s, district__isnull=False).values(
+        "district_id"
+    )
+    via_signals = Signal.objects.filter(
+        organisation_id__in=corporations, district__isnull=False
+    ).values("district_id")
+    return via_complexes, via_signals
+
+
+def visible_contacts(user) -> QuerySet:
+    if not getattr(user, "is_authenticated", False):
+        return ContactPerson.objects.none()
+    visible = Q(district__municipality_id__in=coordinator_municipality_ids(user))
+    partner = Q(organisation_id__in=corporation_ids(user) | team_ids(user))
+    if team_ids(user):
+        partner |= Q(district__team_id__in=team_ids(user))
+    corporations = corporation_ids(user)
+    if corporations:
+        via_complexes, via_signals = _corporation_district_ids(corporations)
+        partner |= Q(organisation__kind=OrganisationKind.WIJKTEAM) & (
+            Q(district_id__in=via_complexes) | Q(district_id__in=via_signals)
+        )
+    current = Q(ended_on__isnull=True) | Q(ended_on__gt=timezone.localdate())
+    return ContactPerson.objects.filter(visible | (partner & current))
+
+
+def can_confirm_contact(user, contact) -> bool:
+    return contact.district.municipality_id in coordinator_municipality_ids(
+        user
+    ) or contact.organisation_id in organisation_ids(user)
+
+
+def visible_complexes(user) -> QuerySet:
+    """A corporation's own complexes: the only ones it gets insights for."""
+    return Complex.objects.filter(corporation_id__in=corporation_ids(user))
+
+
+def approvable_complexes(user) -> QuerySet:
+    """Complexes in the coordinator's municipalities: the coordinator approves their
+    address lists and sees their size and spread, never a resident."""
+    return Complex.objects.filter(municipality_id__in=coordinator_municipality_ids(user))
+
+
+def can_approve_complexes(user) -> bool:
+    return bool(coordinator_municipality_ids(user))
+
+
+# --- partners data: districts, observations, the district plan ------------------------
 
 
 def visible_districts(user) -> QuerySet:
     """The districts a user works in: the coordinator's municipality's, those the user's
     team serves, and those where the user's corporation has housing (an approved complex)
     or filed signals. Anyone else gets none, so a district page answers 404."""
-    District = apps.get_model("partners", "District")
     if not getattr(user, "is_authenticated", False):
         return District.objects.none()
     works_in = Q(municipality_id__in=coordinator_municipality_ids(user)) | Q(
@@ -636,7 +506,6 @@ def can_manage_plan(user, district) -> bool:
 def visible_observations(user) -> QuerySet:
     """Observations of the districts the user works in; the privacy officer reads those of
     the municipality, to erase one that names a resident."""
-    DistrictObservation = apps.get_model("partners", "DistrictObservation")
     if not getattr(user, "is_authenticated", False):
         return DistrictObservation.objects.none()
     return DistrictObservation.objects.filter(
@@ -655,8 +524,7 @@ def can_erase_observation(user, observation) -> bool:
 
 def district_contacts(user, district) -> QuerySet:
     """Who's who on a district page: the current fixed contact persons of every partner in
-    a district the user works in, so the partners can know each other (issue 19)."""
-    ContactPerson = apps.get_model("partners", "ContactPerson")
+    a district the user works in, so the partners can know each other."""
     if not visible_districts(user).filter(pk=district.pk).exists():
         return ContactPerson.objects.none()
     current = Q(ended_on__isnull=True) | Q(ended_on__gt=timezone.localdate())
@@ -664,5 +532,136 @@ def district_contacts(user, district) -> QuerySet:
 
 
 def visible_plan_actions(user) -> QuerySet:
-    PlanAction = apps.get_model("partners", "PlanAction")
     return PlanAction.objects.filter(district__in=visible_districts(user).values("pk"))
+
+
+# --- aggregates: dashboard, monitor, insights -----------------------------------------
+#
+# Coordinators see aggregate figures of their municipality only; corporation staff the
+# insights of their own complexes. Figures never carry personal fields (`privacy.aggregates`).
+
+
+def can_view_dashboard(user) -> bool:
+    return bool(coordinator_municipality_ids(user))
+
+
+def can_view_insights(user) -> bool:
+    return bool(corporation_ids(user))
+
+
+def counted_complex_addresses() -> QuerySet:
+    """Addresses that count for anything beyond the complex's own list: insights and the
+    districts a corporation works in (contact visibility). Only approved lists count, so
+    addresses a corporation typed into a pending complex widen nothing."""
+    return ComplexAddress.objects.filter(complex__status=ComplexStatus.APPROVED)
+
+
+# --- notifications and accounts -------------------------------------------------------
+
+
+def own_reminders(user) -> QuerySet:
+    """A user's notifications: only their own, never anyone else's (not even for admins)."""
+    if not getattr(user, "is_authenticated", False):
+        return Reminder.objects.none()
+    return Reminder.objects.filter(recipient=user)
+
+
+def visible_api_tokens(user) -> QuerySet:
+    """Every user sees and manages only their own API tokens (admins included)."""
+    if not user.is_authenticated:
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user=user)
+
+
+# --- privacy officer: access-log inquiry, subject reports, erasure --------------------
+#
+# Scope: a privacy officer of a municipality sees
+#   - every access-log row written by someone acting for an organisation of that
+#     municipality (its teams and the municipality itself), and
+#   - every row about a household whose postcode (PC4) lies in that municipality,
+#     whoever wrote it (a corporation's staff reading a signal they filed there).
+# A household search is answered only for an address inside the municipality; it finds
+# the rows about the household and the list/export rows whose `object_ids` include one
+# of its signals or cases routed to the municipality's teams. The officer gets no
+# visibility of signals or cases in the normal work screens; the subject report and the
+# erasure read them only through the functions below.
+
+HOUSEHOLD_OBJECT_IDS_MAX = 200
+
+
+def municipality_pc4s(user) -> list[str]:
+    municipalities = privacy_officer_municipality_ids(user)
+    if not municipalities:
+        return []
+    pcs = PostcodeArea.objects.filter(municipality_id__in=municipalities).values_list("pc4")
+    return [str(pc4) for (pc4,) in pcs]
+
+
+def household_in_privacy_scope(user, household_key: str) -> bool:
+    return bool(household_key) and household_key[:4] in municipality_pc4s(user)
+
+
+def visible_access_log(user) -> QuerySet:
+    """Access-log rows the privacy officer may inquire into (see the scope above)."""
+    municipalities = privacy_officer_municipality_ids(user)
+    if not municipalities:
+        return AccessLog.objects.none()
+
+    # Administration rows (memberships, roles, groups, two-factor devices) concern no
+    # household: every privacy officer sees them, they watch over who may see what.
+    return AccessLog.objects.annotate(household_pc4=Left("household_key", 4)).filter(
+        Q(organisation__municipality_id__in=municipalities)
+        | Q(household_pc4__in=municipality_pc4s(user))
+        | Q(purpose=Purpose.ADMINISTRATION)
+    )
+
+
+def _household_rows_in_scope(Model, user, household_key: str) -> QuerySet:
+    municipalities = privacy_officer_municipality_ids(user)
+    if not municipalities or not household_key:
+        return Model.objects.none()
+    return Model.objects.filter(
+        household_key=household_key, team__municipality_id__in=municipalities
+    )
+
+
+def privacy_household_signals(user, household_key: str) -> QuerySet:
+    """The household's signals routed to the officer's municipality (subject report,
+    erasure). Empty for anyone who is not a privacy officer there."""
+    return _household_rows_in_scope(Signal, user, household_key)
+
+
+def privacy_household_cases(user, household_key: str) -> QuerySet:
+    """The household's cases of the officer's municipality's teams (as above)."""
+    return _household_rows_in_scope(Case, user, household_key)
+
+
+def household_access_log(user, household_key: str) -> QuerySet:
+    """Rows about one household, including list/export rows that returned one of its
+    signals or cases. On PostgreSQL `object_ids @> '["<id>"]'` uses the GIN index
+    (privacy migration 0004); the ids are bounded by HOUSEHOLD_OBJECT_IDS_MAX."""
+    if not household_in_privacy_scope(user, household_key):
+        return AccessLog.objects.none()
+    ids = [
+        *privacy_household_signals(user, household_key).values_list("pk", flat=True)[
+            :HOUSEHOLD_OBJECT_IDS_MAX
+        ],
+        *privacy_household_cases(user, household_key).values_list("pk", flat=True)[
+            :HOUSEHOLD_OBJECT_IDS_MAX
+        ],
+    ]
+    condition = Q(household_key=household_key)
+    for object_id in ids:
+        if connection.vendor == "postgresql":
+            condition |= Q(object_ids__contains=[str(object_id)])
+        else:
+            condition |= Q(object_ids__icontains=f'"{object_id}"')
+    return AccessLog.objects.filter(condition)
+
+
+def can_inquire_access_log(user) -> bool:
+    return bool(privacy_officer_municipality_ids(user))
+
+
+def can_erase_household(user, household_key: str) -> bool:
+    return household_in_privacy_scope(user, household_key)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from partners.csv_files import excel_csv_response
+from core.csv_files import excel_csv_response
 
 from . import policy, selectors, services
 from .forms import AccessLogQueryForm, ErasureForm, HouseholdForm

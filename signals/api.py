@@ -11,10 +11,10 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from partners.choices import SignalKind
+from core.kinds import SignalKind
 from privacy import policy
 
-from . import selectors, services
+from . import imports, intake, selectors, services
 from .models import INPUT_FIELDS, SignalStatus
 from .receipt import receipt_response
 from .serializers import (
@@ -87,7 +87,7 @@ class SignalViewSet(viewsets.GenericViewSet):
         data = {name: request.data.get(name) for name in INPUT_FIELDS if name in request.data}
         try:
             signal = services.file_signal(request.user, data)
-        except services.DuplicateSignal as duplicate:
+        except intake.DuplicateSignal as duplicate:
             return Response(
                 {
                     "detail": _("Dit externe kenmerk is al gemeld."),
@@ -119,7 +119,7 @@ class SignalViewSet(viewsets.GenericViewSet):
         file = upload.validated_data["file"]
         key = request.headers.get("Idempotency-Key", "").strip()
         result = services.import_through_api(request.user, file.read(), file.name, key)
-        if isinstance(result, services.ImportResult):
+        if isinstance(result, imports.ImportResult):
             return Response(result.as_dict())
         return Response(ImportJobSerializer(result).data, status=status.HTTP_202_ACCEPTED)
 

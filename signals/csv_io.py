@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from partners.choices import SignalKind
-from partners.csv_files import EXTRA, excel_csv, read_table
+from core.csv_files import EXTRA, excel_csv, read_table
+from core.kinds import SignalKind
 
 from .models import INPUT_FIELDS, Urgency
 

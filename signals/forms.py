@@ -5,11 +5,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from partners.choices import OrganisationKind, SignalKind
+from core.kinds import SignalKind
+from partners.choices import OrganisationKind
 from partners.models import Organisation
 
+from .intake import clean_signal_input
 from .models import SignalStatus, Urgency
-from .services import clean_signal_input
 
 REQUIRED = {"required": _("Dit veld is verplicht.")}
 

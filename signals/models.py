@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from partners.choices import SignalKind
+from core.kinds import SignalKind
 from partners.models import District, Organisation
 
 

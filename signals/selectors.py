@@ -103,12 +103,11 @@ def signal_detail(user, pk) -> Signal:
         )
     except (Signal.DoesNotExist, ValidationError, ValueError):
         raise Http404 from None
-    access_log.record(
+    access_log.record_object(
         user,
         AccessAction.READ,
         "signal",
-        signal.pk,
-        household_key=signal.household_key,
+        signal,
         organisation_id=_acting_organisation_id(user, signal),
     )
     return signal
@@ -181,12 +180,11 @@ def signal_receipt(user, pk) -> Signal:
         raise Http404 from None
     if not policy.can_download_receipt(user, signal):
         raise Http404
-    access_log.record(
+    access_log.record_object(
         user,
         AccessAction.READ,
         "signal_receipt",
-        signal.pk,
-        household_key=signal.household_key,
+        signal,
         organisation_id=signal.organisation_id,
     )
     return signal

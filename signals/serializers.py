@@ -6,7 +6,7 @@ from django.urls import reverse
 from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
-from partners.choices import SignalKind
+from core.kinds import SignalKind
 from privacy import policy
 
 from .models import INPUT_FIELDS, Signal, SignalStatus, Urgency

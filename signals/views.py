@@ -10,8 +10,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from partners.csv_files import excel_csv_response
-from partners.forms import add_service_errors
+from core.csv_files import excel_csv_response
+from core.forms import add_service_errors
 from privacy import policy
 
 from . import csv_io, selectors, services

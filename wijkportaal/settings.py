@@ -122,7 +122,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "partners.context_processors.memberships",
+                "privacy.context_processors.permissions",
                 "cases.context_processors.unread_notifications",
                 "csp.context_processors.nonce",
             ],

@@ -40,7 +40,7 @@ def healthz_details(request):
     personal data). 503 when the database or the broker is unavailable; `/healthz`
     stays the cheap liveness check."""
     from cases import outbox
-    from signals.services import waiting_imports
+    from signals.imports import waiting_imports
 
     try:
         counts = {

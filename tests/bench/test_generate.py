@@ -12,11 +12,11 @@ from django.db import connection
 from bench.generate import SCALES, populate
 from cases.models import Case, CaseSignal
 from partners.models import Organisation
-from partners.services import route
+from partners.routing import route
 from privacy.models import CaseGroupObjectPermission, SignalGroupObjectPermission
 from signals.deadlines import deadlines
+from signals.intake import agreed_terms
 from signals.models import ReferenceCounter, Signal
-from signals.services import agreed_terms
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 TINY = SCALES["tiny"]

@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from cases.models import Case, CaseState
-from partners.choices import SignalKind
+from core.kinds import SignalKind
 from partners.models import AgreementTerm, ContactPerson, District, PlanAction
 from signals.models import INPUT_FIELDS, Signal, SignalImport, SignalStatus
 from signals.services import file_signal

@@ -6,13 +6,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from core.kinds import SignalKind
+from core.working_days import add_working_days, start_day
 from partners import services
-from partners.choices import AgreementStatus, SignalKind
+from partners.choices import AgreementStatus
 from partners.models import Agreement, AgreementChange
 from privacy.models import AccessLog
-from signals.deadlines import add_working_days, start_day
-
-from .helpers import signal
+from tests.helpers import signal
 
 TERMS = {
     kind: {"triage_days": 5, "feedback_days": 10, "responsibilities": ""}

@@ -10,8 +10,7 @@ from partners import selectors, services
 from partners.models import ContactPerson, District, Organisation
 from privacy import policy
 from privacy.models import AccessLog
-
-from .helpers import signal
+from tests.helpers import signal
 
 
 def _contact(demo, org_name, district_name, name, confirmed_on=None, **fields):

@@ -15,8 +15,7 @@ from partners.services import sync_postcode_areas
 from privacy.aggregates import ALL, FLAG, NO_DISTRICT, protected_quarter
 from privacy.models import AccessLog
 from signals.models import Outcome
-
-from .helpers import at, signal
+from tests.helpers import at, signal
 
 KINDS = ["nuisance", "rent_arrears", "renovation_finding", "other"]
 TODAY = date(2026, 12, 1)

@@ -6,8 +6,7 @@ from datetime import date
 
 from partners.models import District
 from privacy.aggregates import dashboard, district_capacity
-
-from .helpers import at, signal
+from tests.helpers import at, signal
 
 
 def _file(user, count, day, postcode="1012 AB", start=0):

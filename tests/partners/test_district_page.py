@@ -10,8 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from partners.models import District, DistrictObservation, Organisation, PlanAction
 from partners.services import sync_postcode_areas
 from privacy.models import AccessAction, AccessLog
-
-from .helpers import at, signal
+from tests.helpers import at, signal
 
 
 def _noord() -> District:

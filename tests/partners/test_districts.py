@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from partners import services
+from partners import routing, services
 from partners.models import Municipality, PostcodeArea
 
 
@@ -14,4 +14,4 @@ def test_shrinking_a_municipality_past_a_district_is_refused(demo):
     with pytest.raises(ValidationError, match="Niet in de gemeente: 1021"):
         services.save_municipality(demostad)
     assert PostcodeArea.objects.filter(municipality=demostad).count() == before
-    assert services.route("1022 AB").district.name == "Zuid"
+    assert routing.route("1022 AB").district.name == "Zuid"

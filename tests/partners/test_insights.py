@@ -7,8 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from partners.models import Complex, ComplexAddress
 from privacy.models import AccessLog
-
-from .helpers import at, case_for, signal
+from tests.helpers import at, case_for, signal
 
 
 def _know_households(anna, count):

@@ -18,7 +18,7 @@ from partners.models import AnsweredAddressSet, Complex, ComplexAddress, Municip
 from partners.postcodes import household_key
 from privacy import aggregates
 from privacy.models import AccessLog
-from tests.partners.helpers import case_for, signal
+from tests.helpers import case_for, signal
 
 INSIGHTS = "/api/v1/insights/complexes/"
 IMPORT = "/samenwerking/complexen/importeren/"

@@ -12,8 +12,7 @@ from django.utils import timezone
 from cases import services as case_services
 from privacy import access_log
 from privacy.models import AccessAction, AccessLog, CaseUserObjectPermission
-
-from . import helpers
+from tests import helpers
 
 KEY = "1012AB-5-"
 ADDRESS = {"postcode": "1012ab", "house_number": "5"}
@@ -47,7 +46,7 @@ def test_attack_formula_injection_in_access_log_export(demo, client_for):
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
 def test_attack_formula_injection_every_dangerous_start_is_neutralised(start):
-    from partners.csv_files import excel_csv
+    from core.csv_files import excel_csv
 
     text = excel_csv(["kolom"], [[f"{start}1+1", 5, -3]]).lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))

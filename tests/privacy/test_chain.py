@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from privacy import access_log, chain, retention
 from privacy.models import AccessAction, AccessLog, AccessLogCheckpoint
-
-from .helpers import user
+from tests.helpers import user
 
 
 def write_rows(n, who="sara"):

@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from cases import services as case_services
 from privacy.models import AccessLog
-
-from . import helpers
+from tests import helpers
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ from cases.models import Case, CaseEvent
 from privacy import retention
 from privacy.models import RetentionRun
 from signals.models import Signal
-
-from . import helpers
+from tests import helpers
 
 
 def erased(obj) -> bool:

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from privacy.aggregates import ALL, FLAG, MIN_CELL, protect_table, protected_month
-from tests.partners.helpers import at, signal
+from tests.helpers import at, signal
 
 KINDS = ["nuisance", "rent_arrears", "renovation_finding", "other"]
 

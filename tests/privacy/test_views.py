@@ -11,8 +11,7 @@ from cases.models import Case, CaseEvent
 from privacy import access_log
 from privacy.models import AccessAction, AccessLog, Purpose
 from signals.models import Signal
-
-from . import helpers
+from tests import helpers
 
 ADDRESS = {"postcode": "1012ab", "house_number": "5"}
 KEY = "1012AB-5-"

@@ -19,8 +19,9 @@ from partners.demo import load_demo_world
 from partners.models import Organisation
 from privacy import access_log, chain
 from privacy.models import AccessAction
+from signals.imports import waiting_imports
 from signals.models import ImportStatus, Signal, SignalImport, SignalStatus
-from signals.services import start_waiting_imports, waiting_imports
+from signals.tasks import start_waiting_imports
 
 from .conftest import VISIBILITY_TIMEOUT, wait_for
 

@@ -174,7 +174,8 @@ def test_import_endpoint(api_for):
 
 
 def test_list_query_count_does_not_grow(api_for, user, django_assert_max_num_queries):
-    from signals.services import filing_organisation, import_signal_rows
+    from signals.imports import import_signal_rows
+    from signals.intake import filing_organisation
 
     anna = user("anna")
     client = api_for("anna")

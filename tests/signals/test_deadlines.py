@@ -5,13 +5,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from signals.deadlines import (
-    deadlines,
+from core.working_days import (
     is_working_day,
     start_day,
     working_days_between,
     working_days_counter,
 )
+from signals.deadlines import deadlines
 
 AMS = ZoneInfo("Europe/Amsterdam")
 

@@ -8,8 +8,9 @@ from partners.choices import Role
 from partners.services import add_membership
 from privacy.models import AccessAction, AccessLog, SignalGroupObjectPermission
 from signals import selectors
+from signals.intake import DuplicateSignal, next_references
 from signals.models import Signal
-from signals.services import DuplicateSignal, file_signal, next_references
+from signals.services import file_signal
 
 from .conftest import NUISANCE
 

@@ -4,10 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from privacy.models import AccessAction, AccessLog
-from signals import services
+from signals import imports, intake, services
 from signals.csv_io import errors_csv, read_rows, template_csv
+from signals.imports import run_signal_import
 from signals.models import ImportStatus, Signal, SignalImport
-from signals.services import import_signals, run_signal_import
+from signals.services import import_signals
 
 HEADER = (
     "kind;postcode;house_number;house_number_addition;description;urgency;resident_informed;"
@@ -134,13 +135,13 @@ def test_unusable_files_are_refused(user, content, message):
 
 
 def test_batches_commit_and_log_one_row_each(user, monkeypatch):
-    monkeypatch.setattr(services, "IMPORT_BATCH_SIZE", 2)
+    monkeypatch.setattr(imports, "IMPORT_BATCH_SIZE", 2)
     content = semicolon_file(*(ARREARS_ROW.format(n=n) for n in range(1, 6)))
     progress = []
     rows = read_rows(content.decode("utf-8-sig"))
     anna = user("anna")
-    organisation = services.filing_organisation(anna)
-    result = services.import_signal_rows(
+    organisation = intake.filing_organisation(anna)
+    result = imports.import_signal_rows(
         anna, organisation, rows, on_batch=lambda r: progress.append(r.processed)
     )
     assert progress == [2, 4, 5]
@@ -315,7 +316,7 @@ def test_upload_queues_the_celery_task_after_commit(client_for, django_capture_o
 
 
 def test_a_failing_import_is_marked_failed_and_keeps_committed_batches(user, demo, monkeypatch):
-    monkeypatch.setattr(services, "IMPORT_BATCH_SIZE", 2)
+    monkeypatch.setattr(imports, "IMPORT_BATCH_SIZE", 2)
     content = semicolon_file(*(ARREARS_ROW.format(n=n) for n in range(1, 6)))
     signal_import = SignalImport.objects.create(
         organisation=demo["organisations"]["Woonstichting De Linde"],
@@ -324,7 +325,7 @@ def test_a_failing_import_is_marked_failed_and_keeps_committed_batches(user, dem
         content=content.decode("utf-8-sig"),
         total_rows=5,
     )
-    real_store = services._store_batch
+    real_store = imports._store_batch
     calls = []
 
     def store_then_fail(context, rows):
@@ -333,7 +334,7 @@ def test_a_failing_import_is_marked_failed_and_keeps_committed_batches(user, dem
             raise RuntimeError("database went away")
         return real_store(context, rows)
 
-    monkeypatch.setattr(services, "_store_batch", store_then_fail)
+    monkeypatch.setattr(imports, "_store_batch", store_then_fail)
     with pytest.raises(RuntimeError):
         run_signal_import(signal_import.pk)
     signal_import.refresh_from_db()

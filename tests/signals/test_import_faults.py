@@ -13,10 +13,10 @@ from kombu.exceptions import OperationalError
 
 from privacy.models import AccessAction, AccessLog
 from privacy.retention import apply_retention
-from signals import services
+from signals import imports
+from signals.imports import run_signal_import, waiting_imports
 from signals.models import ImportStatus, Signal, SignalImport
-from signals.services import run_signal_import, start_waiting_imports, waiting_imports
-from signals.tasks import run_signal_import_task
+from signals.tasks import run_signal_import_task, start_waiting_imports
 from wijkportaal.celery import app
 
 HEADER = "kind;postcode;house_number;description\r\n"
@@ -124,7 +124,7 @@ def test_api_import_while_the_broker_is_down_is_accepted_as_waiting(
 def test_import_whose_worker_died_resumes_without_duplicates(user, demo, monkeypatch):
     """Killed after the second batch committed: the sweep finds it stale, the rerun
     files the rest; no row twice, though the rows have no external reference."""
-    monkeypatch.setattr(services, "IMPORT_BATCH_SIZE", 2)
+    monkeypatch.setattr(imports, "IMPORT_BATCH_SIZE", 2)
     signal_import = SignalImport.objects.create(
         organisation=demo["organisations"]["Woonstichting De Linde"],
         user=user("anna"),
@@ -133,7 +133,7 @@ def test_import_whose_worker_died_resumes_without_duplicates(user, demo, monkeyp
         total_rows=7,
         queued_at=timezone.now(),
     )
-    real_store = services._store_batch
+    real_store = imports._store_batch
     calls = []
 
     def store_then_die(context, rows):
@@ -142,10 +142,10 @@ def test_import_whose_worker_died_resumes_without_duplicates(user, demo, monkeyp
             raise SystemExit("worker killed")  # not an Exception: nothing marks it failed
         return real_store(context, rows)
 
-    monkeypatch.setattr(services, "_store_batch", store_then_die)
+    monkeypatch.setattr(imports, "_store_batch", store_then_die)
     with pytest.raises(SystemExit):
         run_signal_import(signal_import.pk)
-    monkeypatch.setattr(services, "_store_batch", real_store)
+    monkeypatch.setattr(imports, "_store_batch", real_store)
     signal_import.refresh_from_db()
     assert (signal_import.status, signal_import.processed_rows) == (ImportStatus.RUNNING, 4)
     # A redelivery while the heartbeat is fresh is a no-op (the first may still run).
@@ -173,7 +173,7 @@ def test_failed_import_clears_its_file(user, demo, monkeypatch):
         content=csv_file(2).decode(),
         total_rows=2,
     )
-    monkeypatch.setattr(services, "_store_batch", mock.Mock(side_effect=RuntimeError("kapot")))
+    monkeypatch.setattr(imports, "_store_batch", mock.Mock(side_effect=RuntimeError("kapot")))
     with pytest.raises(RuntimeError):
         run_signal_import(signal_import.pk)
     signal_import.refresh_from_db()

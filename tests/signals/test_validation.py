@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from partners.postcodes import normalise_addition, normalise_postcode
-from signals.services import clean_signal_input
+from signals.intake import clean_signal_input
 
 from .conftest import NUISANCE, RENT_ARREARS
 

@@ -5,8 +5,9 @@ import re
 from django.utils.formats import date_format
 
 from privacy.models import AccessAction, AccessLog
+from signals.imports import import_signal_rows
+from signals.intake import filing_organisation
 from signals.models import Signal
-from signals.services import filing_organisation, import_signal_rows
 
 from .conftest import NUISANCE
 

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand
 
 from cases import outbox
 from cases.tasks import requeue_pending
-from signals.services import start_waiting_imports, waiting_imports
+from signals.imports import waiting_imports
+from signals.tasks import start_waiting_imports
 from wijkportaal.celery import BROKER_ERRORS
 
 

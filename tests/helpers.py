@@ -1,6 +1,7 @@
-"""Test data for the privacy tests: signals through the real service, cases by model."""
+"""Shared test data: signals filed through the real service, then (when asked) their dates
+and status set as a team would have left them; cases straight on the models."""
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import count
 
 from django.contrib.auth import get_user_model
@@ -18,7 +19,16 @@ def user(name):
     return get_user_model().objects.get(username=name)
 
 
-def signal(postcode="1012 AB", house_number=5, addition="", kind="nuisance", by="anna"):
+def at(day: date, hour: int = 10) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def signal(
+    by="anna", house_number=5, *, postcode="1012 AB", addition="", kind="nuisance", **fields
+) -> Signal:
+    """File a signal as `by` (a user or a username), with its own external reference and
+    a description naming a resident; `fields` (dates, status, ...) are then stored
+    directly."""
     data = {
         "kind": kind,
         "postcode": postcode,
@@ -37,7 +47,11 @@ def signal(postcode="1012 AB", house_number=5, addition="", kind="nuisance", by=
             wgs_handover_offered=True,
             wgs_debt_help_pointed=True,
         )
-    return file_signal(user(by), data)
+    filed = file_signal(user(by) if isinstance(by, str) else by, data)
+    if fields:
+        Signal.objects.filter(pk=filed.pk).update(**fields)
+        filed.refresh_from_db()
+    return filed
 
 
 def decline(sig, days_ago: float, now=None):
@@ -52,20 +66,24 @@ def decline(sig, days_ago: float, now=None):
     return sig
 
 
-def case_for(sig, *, closed_days_ago: float | None = None, outcome="help_accepted", now=None):
-    """A case opened from `sig`, optionally closed `closed_days_ago` before `now`."""
-    closed_at = None
+def case_for(sig, *, state=None, closed_at=None, closed_days_ago=None, outcome="", now=None):
+    """A case opened from `sig` with its opening events. Closed at `closed_at`, or
+    `closed_days_ago` before `now` (then with `outcome`, default help accepted); the
+    signal's status follows the case."""
     if closed_days_ago is not None:
         closed_at = (now or timezone.now()) - timedelta(days=closed_days_ago)
+        outcome = outcome or "help_accepted"
+    if state is None:
+        state = CaseState.CLOSED if closed_at else CaseState.IN_PROGRESS
     case = Case.objects.create(
-        reference=f"CAS-2026-{next(_numbers):06d}",
+        reference=f"CAS-{sig.reference[4:]}",
         team=sig.team,
         household_key=sig.household_key,
         postcode=sig.postcode,
         house_number=sig.house_number,
         house_number_addition=sig.house_number_addition,
-        state=CaseState.CLOSED if closed_at else CaseState.IN_PROGRESS,
-        outcome=outcome if closed_at else "",
+        state=state,
+        outcome=outcome,
         closed_at=closed_at,
     )
     CaseSignal.objects.create(case=case, signal=sig)
@@ -73,8 +91,8 @@ def case_for(sig, *, closed_days_ago: float | None = None, outcome="help_accepte
     CaseEvent.objects.create(case=case, kind=CaseEventKind.NOTE, text="Gesprek met mevrouw")
     Signal.objects.filter(pk=sig.pk).update(
         status=SignalStatus.CLOSED if closed_at else SignalStatus.ACCEPTED,
-        outcome=outcome if closed_at else "",
-        triaged_at=timezone.now(),
+        outcome=outcome,
+        triaged_at=sig.triaged_at or timezone.now(),
         closed_at=closed_at,
     )
     grant_case_access(case)

@@ -3,8 +3,7 @@
 Files come from Excel and from partners' own systems: UTF-8 with or without BOM, `;` or
 `,` separated (taken from the header line). The header names are trimmed and lowercased;
 blank lines are skipped; every row keeps the line number it starts on, so a report can
-point at it. `partners` sits at the bottom of the dependency chain, so `signals` can use
-this module too."""
+point at it."""
 
 import csv
 import io

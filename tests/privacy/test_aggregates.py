@@ -10,8 +10,7 @@ from partners.postcodes import household_key
 from privacy import aggregates
 from privacy.aggregates import cell, round_percentage, share
 from signals.models import Signal
-
-from .helpers import at, case_for, signal
+from tests.helpers import at, case_for, signal
 
 # --- rules at their boundaries ------------------------------------------------------------
 

@@ -1,0 +1,96 @@
+"""The policy's main answers per role of the demo world, asked directly."""
+
+import pytest
+
+from cases import services as case_services
+from partners.models import Organisation
+from privacy import policy
+from privacy.context_processors import QUESTIONS, Answers
+from tests import helpers
+
+ROLES = ["anna", "bram", "sara", "noor", "omar", "eva", "pim", "admin"]
+
+
+def seen_by(visible, obj) -> set[str]:
+    return {name for name in ROLES if visible(helpers.user(name)).filter(pk=obj.pk).exists()}
+
+
+@pytest.mark.parametrize(
+    ("username", "expected"),
+    [
+        ("anna", {"file_signals", "list_signals", "view_insights", "view_agreements",
+                  "view_contacts", "view_districts"}),
+        ("sara", {"list_signals", "work_cases", "view_agreements", "view_contacts",
+                  "view_districts"}),
+        ("noor", {"list_signals", "work_cases", "view_agreements", "view_contacts",
+                  "view_districts"}),
+        ("eva", {"view_agreements", "view_contacts", "view_dashboard", "approve_complexes",
+                 "view_districts"}),
+        ("pim", {"inquire_access_log", "review_observations"}),
+        ("admin", set()),
+    ],
+)  # fmt: skip
+def test_each_role_gets_the_menu_the_policy_allows(demo, username, expected):
+    answers = Answers(helpers.user(username))
+    assert {name for name in QUESTIONS if answers[name]} == expected
+
+
+def test_memberships_of_an_administrator_drop_personal_data_roles(demo):
+    admin = helpers.user("admin")
+    team = Organisation.objects.get(name="Wijkteam Noord")
+    admin.memberships.create(organisation=team, role="team_member")
+    admin.__dict__.pop("_wijkportaal_memberships", None)
+    assert policy.memberships(admin) == []
+    assert policy.team_ids(admin) == set()
+    assert not policy.visible_signals(admin).exists()
+
+
+def test_teams_and_team_members(demo):
+    noor = helpers.user("noor")
+    [team] = policy.teams(noor)
+    assert team.name == "Wijkteam Noord"
+    members = set(policy.team_members(team.pk).values_list("username", flat=True))
+    assert members == {"sara", "noor"}
+    assert policy.teams(helpers.user("eva")) == []
+
+
+def test_a_signal_is_seen_by_its_filer_and_the_routed_team_only(demo):
+    signal = helpers.signal(by="anna", house_number=5)  # 1012 AB: Wijkteam Noord
+    seen_by = {
+        name
+        for name in ROLES
+        if policy.visible_signals(helpers.user(name)).filter(pk=signal.pk).exists()
+    }
+    assert seen_by == {"anna", "sara", "noor"}
+    assert policy.signal_perspective(helpers.user("anna"), signal) is not None
+    assert policy.signal_perspective(helpers.user("bram"), signal) is None
+    assert policy.can_triage_signal(helpers.user("noor"), signal)
+    assert not policy.can_triage_signal(helpers.user("anna"), signal)
+
+
+def test_a_case_is_seen_by_its_team_not_by_the_filer(demo):
+    noor = helpers.user("noor")
+    case = case_services.accept_signal(noor, helpers.signal(house_number=5))
+    seen_by = {
+        name
+        for name in ROLES
+        if policy.visible_cases(helpers.user(name)).filter(pk=case.pk).exists()
+    }
+    assert seen_by == {"sara", "noor"}
+    assert policy.can_work_case(noor, case)
+    assert not policy.can_work_case(helpers.user("omar"), case)
+
+
+def test_coordinator_and_privacy_officer_scopes(demo):
+    eva, pim, anna = helpers.user("eva"), helpers.user("pim"), helpers.user("anna")
+    demostad = Organisation.objects.get(name="Gemeente Demostad").municipality_id
+    assert policy.coordinator_municipality_ids(eva) == {demostad}
+    assert policy.coordinator_municipality_ids(pim) == set()
+    assert policy.privacy_officer_municipality_ids(pim) == {demostad}
+    assert policy.can_inquire_access_log(pim) and not policy.can_inquire_access_log(eva)
+    assert policy.household_in_privacy_scope(pim, "1012AB-5-")
+    assert not policy.household_in_privacy_scope(anna, "1012AB-5-")
+    assert policy.visible_agreements(eva).exists()
+    assert set(policy.visible_agreements(anna).values_list("corporation__name", flat=True)) <= {
+        "Woonstichting De Linde"
+    }
