@@ -90,15 +90,11 @@ def visible_contact_for(user, pk: int):
 
 def confirmation_due_before(today: date) -> date:
     """The same day `CONFIRMATION_MONTHS` earlier (the month's last day when shorter)."""
-    from privacy.aggregates import add_months
-
-    first = add_months(today, -CONFIRMATION_MONTHS)
-    return first.replace(day=min(today.day, monthrange(first.year, first.month)[1]))
+    return shift_months(today, -CONFIRMATION_MONTHS)
 
 
 def unconfirmed_contacts(user, today: date | None = None):
     """Current contacts of the coordinator's municipality not confirmed for 6 months."""
-    from django.db.models import Q
     from django.utils import timezone
 
     from privacy import policy
@@ -106,8 +102,7 @@ def unconfirmed_contacts(user, today: date | None = None):
     today = today or timezone.localdate()
     return (
         policy.manageable_contacts(user)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
-        .filter(Q(confirmed_on__isnull=True) | Q(confirmed_on__lte=confirmation_due_before(today)))
+        .filter(confirmation_due(today))
         .select_related("organisation", "district")
         .order_by("confirmed_on", "district__name", "name")
     )
@@ -415,3 +410,30 @@ def plan_action_for(user, pk: int):
     return get_object_or_404(
         policy.visible_plan_actions(user).select_related("district", "owner"), pk=pk
     )
+
+
+# --- contact confirmation: the one rule for the coordinator's list and the reminders ----
+
+
+def shift_months(day: date, months: int) -> date:
+    """The same day `months` later (earlier when negative), capped at the month's end."""
+    from privacy.aggregates import add_months
+
+    first = add_months(day, months)
+    return first.replace(day=min(day.day, monthrange(first.year, first.month)[1]))
+
+
+def confirmation_due(today: date):
+    """Current contacts due for confirmation on `today`: never confirmed, or last confirmed
+    `CONFIRMATION_MONTHS` or more ago. A filter on `ContactPerson`; the coordinator's list
+    (`unconfirmed_contacts`) and the reminder sweep both use it."""
+    from django.db.models import Q
+
+    current = Q(ended_on__isnull=True) | Q(ended_on__gt=today)
+    unconfirmed = Q(confirmed_on__isnull=True) | Q(confirmed_on__lte=confirmation_due_before(today))
+    return current & unconfirmed
+
+
+def confirmation_due_on(basis: date) -> date:
+    """The day a contact confirmed (or, never confirmed, created) on `basis` falls due."""
+    return shift_months(basis, CONFIRMATION_MONTHS)

@@ -346,7 +346,7 @@ def can_erase_household(user, household_key: str) -> bool:
 
 def own_reminders(user) -> QuerySet:
     """A user's notifications: only their own, never anyone else's (not even for admins)."""
-    Reminder = apps.get_model("cases", "Reminder")
+    Reminder = apps.get_model("notifications", "Reminder")
     if not getattr(user, "is_authenticated", False):
         return Reminder.objects.none()
     return Reminder.objects.filter(recipient=user)
@@ -495,7 +495,7 @@ def can_approve_complexes(user) -> bool:
 
 def visible_api_tokens(user) -> QuerySet:
     """Every user sees and manages only their own API tokens (admins included)."""
-    from .models import ApiToken
+    from accounts.models import ApiToken
 
     if not user.is_authenticated:
         return ApiToken.objects.none()
