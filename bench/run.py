@@ -542,7 +542,7 @@ def _verdict(value_ms: float | None, goal_ms: float | None) -> str:
 def _issue_token(username: str) -> str:
     from django.contrib.auth import get_user_model
 
-    from privacy.services import issue_api_token
+    from accounts.services import issue_api_token
 
     _token, key = issue_api_token(get_user_model().objects.get(username=username), "benchmark")
     return key

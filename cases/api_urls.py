@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import api, notification_api
+from . import api
 
 router = SimpleRouter()
 router.register("cases", api.CaseViewSet, basename="case")
@@ -10,16 +10,4 @@ urlpatterns = [
     path("signals/<uuid:pk>/accept/", api.SignalAcceptView.as_view(), name="signal-accept"),
     path("signals/<uuid:pk>/decline/", api.SignalDeclineView.as_view(), name="signal-decline"),
     *router.urls,
-    # Notifications (reminders) of the signed-in user.
-    path("notifications/", notification_api.NotificationList.as_view(), name="notification-list"),
-    path(
-        "notifications/read-all/",
-        notification_api.NotificationMarkAllRead.as_view(),
-        name="notification-read-all",
-    ),
-    path(
-        "notifications/<int:pk>/read/",
-        notification_api.NotificationMarkRead.as_view(),
-        name="notification-read",
-    ),
 ]

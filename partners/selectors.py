@@ -128,8 +128,7 @@ def unconfirmed_contacts(user, today: date | None = None):
     today = today or timezone.localdate()
     return (
         policy.manageable_contacts(user)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
-        .filter(Q(confirmed_on__isnull=True) | Q(confirmed_on__lte=confirmation_due_before(today)))
+        .filter(confirmation_due(today))
         .select_related("organisation", "district")
         .order_by("confirmed_on", "district__name", "name")
     )
@@ -380,3 +379,20 @@ def plan_action_for(user, pk: int):
     )
     access_log.record_object(user, AccessAction.READ, "plan_action", action)
     return action
+
+
+# --- contact confirmation: the one rule for the coordinator's list and the reminders ----
+
+
+def confirmation_due(today: date) -> Q:
+    """Current contacts due for confirmation on `today`: never confirmed, or last confirmed
+    `CONFIRMATION_MONTHS` or more ago. A filter on `ContactPerson`; the coordinator's list
+    (`unconfirmed_contacts`) and the reminder sweep both use it."""
+    current = Q(ended_on__isnull=True) | Q(ended_on__gt=today)
+    unconfirmed = Q(confirmed_on__isnull=True) | Q(confirmed_on__lte=confirmation_due_before(today))
+    return current & unconfirmed
+
+
+def confirmation_due_on(basis: date) -> date:
+    """The day a contact confirmed (or, never confirmed, created) on `basis` falls due."""
+    return add_months(basis, CONFIRMATION_MONTHS)

@@ -15,7 +15,9 @@ from django.db.models.functions import Cast, Left, Substr
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
-from cases.models import Case, CaseSignal, Reminder
+from accounts.models import ApiToken
+from cases.models import Case, CaseSignal
+from notifications.models import Reminder
 from partners.choices import (
     PERSONAL_DATA_ROLES,
     TEAM_ROLES,
@@ -39,7 +41,6 @@ from signals.models import Signal, SignalImport
 from .grants import permission_id
 from .models import (
     AccessLog,
-    ApiToken,
     CaseUserObjectPermission,
     Purpose,
     SignalGroupObjectPermission,

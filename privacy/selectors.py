@@ -7,8 +7,6 @@ from datetime import datetime, time, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_otp import devices_for_user
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from cases.models import Case, CaseEvent
 from signals.models import Signal
@@ -158,23 +156,6 @@ def log_json(row: AccessLog) -> dict:
 
 def iso(moment) -> str | None:
     return moment.isoformat() if moment else None
-
-
-# --- account pages ---------------------------------------------------------------------
-
-
-def api_tokens_of(user):
-    """The user's own tokens, newest first (revoked and expired ones included)."""
-    return policy.visible_api_tokens(user).order_by("-created_at", "-pk")
-
-
-def two_factor_status(user) -> dict:
-    """Enrolled: a confirmed device other than the backup codes (the TOTP app)."""
-    devices = list(devices_for_user(user, confirmed=True))
-    return {
-        "enrolled": any(not isinstance(device, StaticDevice) for device in devices),
-        "backup_codes_left": StaticToken.objects.filter(device__user=user).count(),
-    }
 
 
 # Log rows point at signals and cases by id; people read them by reference.

@@ -5,9 +5,9 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from rest_framework.test import APIClient
 
+from accounts.services import issue_api_token
 from partners.demo import load_demo_world
 from privacy.grants import permission_id
-from privacy.services import issue_api_token
 
 
 @pytest.fixture(autouse=True)

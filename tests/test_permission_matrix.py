@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.urls import URLResolver, get_resolver, resolve
 from rest_framework.test import APIClient
 
+from accounts.services import issue_api_token
 from privacy.models import AccessLog
-from privacy.services import issue_api_token
 
 from .matrix import USERS, all_rows, build_world
 

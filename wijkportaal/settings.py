@@ -78,7 +78,9 @@ INSTALLED_APPS = [
     "partners",
     "signals.apps.SignalsConfig",
     "cases",
+    "notifications",
     "privacy",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -93,7 +95,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "privacy.security.RequireTwoFactorMiddleware",
+    "accounts.security.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -123,7 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "privacy.context_processors.permissions",
-                "cases.context_processors.unread_notifications",
+                "notifications.context_processors.unread_notifications",
                 "csp.context_processors.nonce",
             ],
         },
@@ -222,8 +224,8 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "privacy.security.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "privacy.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 # Number of trusted reverse proxies in front of the app that append to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0)
 
@@ -273,7 +275,7 @@ def _email_settings(url: str) -> dict:
 
 globals().update(_email_settings(EMAIL_URL))
 # A mail server that hangs must give up well within the 5-minute lease a worker holds on a
-# reminder while sending it (cases/notification_services.py), or another worker would
+# reminder while sending it (notifications/delivery.py), or another worker would
 # send the same e-mail.
 EMAIL_TIMEOUT = 30
 
@@ -324,8 +326,8 @@ CELERY_TASK_IGNORE_RESULT = True
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "privacy.authentication.HashedTokenAuthentication",
-        "privacy.security.VerifiedSessionAuthentication",
+        "accounts.authentication.HashedTokenAuthentication",
+        "accounts.security.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "wijkportaal.api.Pagination",
@@ -365,7 +367,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # One named enum per choice set, so clients get stable type names.
     "ENUM_NAME_OVERRIDES": {
-        "SignalKindEnum": "partners.choices.SignalKind",
+        "SignalKindEnum": "core.kinds.SignalKind",
         "OrganisationKindEnum": "partners.choices.OrganisationKind",
         "AgreementStatusEnum": "partners.choices.AgreementStatus",
         "SignalStatusEnum": "signals.models.SignalStatus",
@@ -376,7 +378,7 @@ SPECTACULAR_SETTINGS = {
         "CaseStateEnum": "cases.models.CaseState",
         "CaseEventKindEnum": "cases.models.CaseEventKind",
         "HelpResponseEnum": "cases.models.HelpResponse",
-        "ReminderKindEnum": "cases.models.ReminderKind",
+        "ReminderKindEnum": "notifications.models.ReminderKind",
         "PurposeEnum": "privacy.models.Purpose",
         "AccessActionEnum": "privacy.models.AccessAction",
     },

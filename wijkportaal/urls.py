@@ -12,9 +12,10 @@ admin.site.site_title = _("Wijkportaal beheer")
 api_patterns = [
     path("", include("signals.api_urls")),
     path("", include("cases.api_urls")),
+    path("", include("notifications.api_urls")),
     path("", include("partners.api_urls")),
     path("", include("privacy.api_urls")),
-    path("", include("privacy.account_api")),
+    path("", include("accounts.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -29,13 +30,13 @@ urlpatterns = [
         name="login",
     ),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
-    path("account/", include("privacy.account_urls")),
+    path("account/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
     path("signalen/", include("signals.urls")),
     path("casussen/", include("cases.urls")),
     path("samenwerking/", include("partners.urls")),
     path("privacy/", include("privacy.urls")),
-    path("meldingen/", include("cases.notification_urls")),
+    path("meldingen/", include("notifications.urls")),
     path("api/v1/", include(api_patterns)),
 ]

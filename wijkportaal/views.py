@@ -39,13 +39,13 @@ def healthz_details(request):
     """For monitoring: database, broker and the work waiting for them (counts only, no
     personal data). 503 when the database or the broker is unavailable; `/healthz`
     stays the cheap liveness check."""
-    from cases import outbox
+    from notifications import delivery
     from signals.imports import waiting_imports
 
     try:
         counts = {
-            "emails_waiting": outbox.due_for_requeue().count(),
-            "emails_given_up": outbox.given_up().count(),
+            "emails_waiting": delivery.due_for_requeue().count(),
+            "emails_given_up": delivery.given_up().count(),
             "imports_waiting": waiting_imports().count(),
         }
     except Exception:

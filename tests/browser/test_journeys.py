@@ -28,7 +28,7 @@ from partners.models import AgreementTerm, ContactPerson, District, PlanAction
 from signals.models import INPUT_FIELDS, Signal, SignalImport, SignalStatus
 from signals.services import file_signal
 from tests.celery_worker import running_worker
-from tests.partners.helpers import at, signal
+from tests.helpers import at, signal
 
 MAP_SCREENSHOT = Path(settings.BASE_DIR) / "docs" / "screenshots" / "district-map.png"
 

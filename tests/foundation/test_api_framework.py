@@ -4,9 +4,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
+from accounts.models import ApiToken, hash_token
+from accounts.services import issue_api_token, revoke_api_token
 from privacy import policy
-from privacy.models import ApiToken, hash_token
-from privacy.services import issue_api_token, revoke_api_token
 from signals.services import file_signal
 
 SIGNAL = {

@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections
 from django.utils import timezone
 
-from cases import outbox
-from cases.models import Reminder
-from cases.tasks import requeue_pending, sweep_and_queue
+from notifications import delivery
+from notifications.models import Reminder
+from notifications.tasks import requeue_pending, sweep_and_queue
 from partners.demo import load_demo_world
 from partners.models import Organisation
 from privacy import access_log, chain
@@ -59,7 +59,7 @@ def advance_the_clock() -> None:
     """What the passing of minutes does in production: queued e-mails' turn lies behind
     (REQUEUE_AFTER) and the lease of a worker that died ran out (EMAIL_LEASE)."""
     long_ago = timezone.now() - timedelta(minutes=10)
-    outbox.pending_emails().update(email_next_try_at=long_ago, email_lease_until=None)
+    delivery.pending_emails().update(email_next_try_at=long_ago, email_lease_until=None)
 
 
 def duplicates(accepted: list[str]) -> int:
@@ -73,14 +73,14 @@ def test_broker_down_during_a_round_then_every_email_is_delivered(broker, worker
     counts = sweep_and_queue(ROUND)
     claimed = sum(counts.values())
     assert claimed == 600
-    assert outbox.pending_emails().count() == claimed  # in-app at once, e-mail waits
+    assert delivery.pending_emails().count() == claimed  # in-app at once, e-mail waits
 
     broker.start()
     back = time.monotonic()
     workers.start()
     advance_the_clock()  # the 2-minute outbox task finds them
     requeue_pending()
-    assert wait_for(lambda: not outbox.pending_emails().exists(), timeout=120)
+    assert wait_for(lambda: not delivery.pending_emails().exists(), timeout=120)
     recovered = time.monotonic() - back
     accepted = workers.accepted()
     report(
@@ -108,12 +108,12 @@ def test_worker_killed_mid_batch_then_every_email_is_delivered(broker, workers, 
     # The unacknowledged batch comes back after the visibility timeout, to a new worker.
     time.sleep(VISIBILITY_TIMEOUT + 1)
     workers.start()
-    redelivered = wait_for(lambda: outbox.pending_emails().count() <= 1, timeout=120)
+    redelivered = wait_for(lambda: delivery.pending_emails().count() <= 1, timeout=120)
     # The one e-mail whose worker died while sending waits for its lease (5 minutes in
     # production); the outbox task then queues it.
     advance_the_clock()
     requeue_pending()
-    assert wait_for(lambda: not outbox.pending_emails().exists(), timeout=60)
+    assert wait_for(lambda: not delivery.pending_emails().exists(), timeout=60)
     recovered = time.monotonic() - killed
     accepted = workers.accepted()
     report(
@@ -154,7 +154,7 @@ def test_concurrent_rounds_send_every_email_once(broker, workers, report):
         thread.join()
     assert errors == []
     claimed = sum(sum(counts.values()) for counts in results)
-    assert wait_for(lambda: not outbox.pending_emails().exists(), timeout=120)
+    assert wait_for(lambda: not delivery.pending_emails().exists(), timeout=120)
     accepted = workers.accepted()
     report(
         rounds=4,

@@ -93,7 +93,7 @@ def test_api_session_auth_enforces_csrf(demo):
     assert client.get("/api/v1/tokens/").status_code == 200
     token = client.get("/api/v1/tokens/").data["results"]
     assert token == []
-    from privacy.services import issue_api_token
+    from accounts.services import issue_api_token
 
     own, _key = issue_api_token(get_user_model().objects.get(username="anna"))
     assert client.post(f"/api/v1/tokens/{own.pk}/revoke/").status_code == 403

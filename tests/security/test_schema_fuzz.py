@@ -13,7 +13,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
-from privacy.services import issue_api_token
+from accounts.services import issue_api_token
 
 CHECKS = [
     schemathesis.checks.not_a_server_error,
