@@ -9,6 +9,7 @@ superuser sees no personal data through the UI or API.
 """
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
@@ -557,6 +558,25 @@ def can_receive_share(case, with_user) -> bool:
         with_user is not None
         and with_user.is_active
         and case.team.municipality_id in share_recipient_municipality_ids(with_user)
+    )
+
+
+def share_recipients(case) -> QuerySet:
+    """`can_receive_share` as a queryset, for the share picker: active users with a team
+    role in an active wijkteam of the case's municipality, administrators left out (their
+    team roles count for nothing, see `memberships`)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            is_staff=False,
+            is_superuser=False,
+            memberships__role__in=TEAM_ROLES,
+            memberships__organisation__kind=OrganisationKind.WIJKTEAM,
+            memberships__organisation__is_active=True,
+            memberships__organisation__municipality_id=case.team.municipality_id,
+        )
+        .distinct()
     )
 
 
