@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from signals.models import COVENANT_OUTCOMES, GENERAL_OUTCOMES, DeclineReason
@@ -105,13 +104,16 @@ class NoteForm(PageForm):
 
 
 class TransitionForm(PageForm):
+    """One status change. The case page shows one small form per allowed move, each with
+    only the fields that move needs (`workflow.Transition.required`): the target travels
+    hidden, the reason only when pausing or reopening, the outcome only when closing."""
+
     id_prefix = "transition"
-    to = forms.ChoiceField(label=_("Nieuwe status"), choices=())
+    to = forms.ChoiceField(label=_("Nieuwe status"), choices=(), widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Reden"),
         required=False,
         max_length=2000,
-        help_text=_("Verplicht bij pauzeren en heropenen."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     outcome = forms.ChoiceField(
@@ -119,8 +121,8 @@ class TransitionForm(PageForm):
         required=False,
         choices=OUTCOME_CHOICES,
         help_text=_(
-            "Verplicht bij afsluiten. Bij huurachterstand hoort de melder alleen of er contact "
-            "was en of hulp is geaccepteerd."
+            "Bij huurachterstand hoort de melder alleen of er contact was en of hulp is "
+            "geaccepteerd."
         ),
     )
 
@@ -167,7 +169,7 @@ class AssignForm(PageForm):
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = members
-        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["assignee"].label_from_instance = user_label
 
 
 class ConfidentialForm(PageForm):
@@ -185,19 +187,29 @@ class FollowUpForm(PageForm):
 
 
 class ShareForm(PageForm):
+    """Share with one person, picked from those the policy allows (`recipients`); a
+    posted user outside that list is refused as an invalid choice."""
+
     id_prefix = "share"
-    with_user = forms.CharField(label=_("Gebruikersnaam"), max_length=150)
+    with_user = forms.ModelChoiceField(
+        label=_("Delen met"),
+        queryset=None,
+        help_text=_("Alleen medewerkers en triagisten van wijkteams in deze gemeente."),
+        error_messages={"invalid_choice": _("Met deze gebruiker kunt u deze casus niet delen.")},
+    )
     reason = forms.CharField(
         label=_("Reden van delen"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     until = forms.DateField(label=_("Tot en met"), widget=DATE_INPUT, input_formats=DATE_FORMATS)
 
-    def clean_with_user(self):
-        username = self.cleaned_data["with_user"].strip()
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise ValidationError(_("Er is geen actieve gebruiker met deze gebruikersnaam."))
-        return user
+    def __init__(self, *args, recipients, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["with_user"].queryset = recipients
+        self.fields["with_user"].label_from_instance = user_label
+
+
+def user_label(user) -> str:
+    return user.get_full_name() or user.get_username()
 
 
 class EndShareForm(forms.Form):

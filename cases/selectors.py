@@ -1,6 +1,7 @@
 """Reads of the cases domain. Every query starts from `privacy.policy`."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
@@ -365,3 +366,45 @@ def conversations_shown(user, team_id: int) -> list:
     if conversations:
         access_log.record_list(user, "case", conversations)
     return conversations
+
+
+def share_candidates(user, case) -> QuerySet:
+    """Whom the share picker offers: the people the policy lets receive this case, not the
+    user themselves and not those it is shared with now."""
+    return (
+        policy.share_recipients(case)
+        .exclude(pk=user.pk)
+        .exclude(pk__in=case_shares(case).values("user_id"))
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def case_share_list(case) -> list:
+    """Current shares with `until`, the last day included (`services.share_end` stores
+    the start of the day after)."""
+    shares = list(case_shares(case))
+    for share in shares:
+        share.until = timezone.localtime(share.expires_at).date() - timedelta(days=1)
+    return shares
+
+
+def case_timeline(case) -> QuerySet:
+    """The case's one dated timeline for the case page, newest first: status changes,
+    notes, contact attempts, assignments and shares (all are history events)."""
+    return case.events.select_related("actor").order_by("-at", "-pk")
+
+
+def other_household_signals(user, signal) -> list:
+    """The other signals on this household the user may see (the triage page shows them,
+    with their filers, when partners report the same household: "meervoudig"), the read
+    logged."""
+    others = list(
+        policy.visible_signals(user)
+        .filter(household_key=signal.household_key)
+        .exclude(pk=signal.pk)
+        .select_related("organisation")
+        .order_by("-filed_at", "pk")
+    )
+    if others:
+        access_log.record_list(user, "signal", others, purpose=Purpose.TRIAGE)
+    return others

@@ -355,6 +355,7 @@ def _require_worker(user, case) -> None:
 def assign_case(user, case, assignee) -> Case:
     """Assign (or, with None, unassign) a case to a member of its team."""
     _require_manager(user, case)
+    _require_open(case)
     if assignee is not None and not team_member_choices(case.team_id).filter(pk=assignee.pk):
         raise ValidationError({"assignee": [_("Kies een medewerker van dit wijkteam.")]})
     with transaction.atomic():
@@ -379,6 +380,7 @@ def assign_case(user, case, assignee) -> Case:
 def add_note(user, case, text: str) -> CaseEvent:
     text = _clean_text(text, "text", NOTE_MAX, _("Schrijf een notitie."))
     _require_worker(user, case)
+    _require_open(case)
     with transaction.atomic():
         case = _lock_case(case)
         case.save(update_fields=["updated_at"])
@@ -389,6 +391,7 @@ def add_note(user, case, text: str) -> CaseEvent:
 
 def set_follow_up(user, case, follow_up: date | None) -> Case:
     _require_worker(user, case)
+    _require_open(case)
     if follow_up is not None and follow_up < timezone.localdate():
         raise ValidationError({"follow_up_date": [_("Kies een datum vanaf vandaag.")]})
     with transaction.atomic():
@@ -408,6 +411,7 @@ def set_follow_up(user, case, follow_up: date | None) -> Case:
 def set_confidential(user, case, confidential: bool) -> Case:
     """Confidential: only the assignee and the team's triage leads still see the case."""
     _require_manager(user, case)
+    _require_open(case)
     with transaction.atomic():
         case = _lock_case(case)
         case.confidential = bool(confidential)
@@ -425,6 +429,7 @@ def share_end(until: date) -> datetime:
 def share_case(user, case, with_user, reason: str, until: date) -> CaseUserObjectPermission:
     """Let one named user see this case until (and including) `until`, with a reason."""
     _require_manager(user, case)
+    _require_open(case)
     reason = _clean_text(reason, "reason", REASON_MAX, _("Geef een reden voor het delen."))
     errors = {}
     if with_user is None or not with_user.is_active:
@@ -537,6 +542,8 @@ def _clean_moment(value, field_name: str) -> datetime:
 
 
 def _require_open(case) -> None:
+    """A closed case is read-only: only reopening (a status change) and ending a share
+    (which takes access away) still write to it."""
     if case.state == CaseState.CLOSED:
         raise ValidationError({"case": [_("Deze casus is afgesloten; heropen hem eerst.")]})
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -120,9 +121,11 @@ def _render_triage(request, signal, *, decline_form=None, reroute_form=None, sta
     selectors.record_triage_read(request.user, signal)
     context = {
         "signal": signal,
+        "others": selectors.other_household_signals(request.user, signal),
         "awaiting": signal.status == SignalStatus.RECEIVED,
         "decline_form": decline_form or DeclineForm(),
         "reroute_form": reroute_form or RerouteForm(teams=selectors.reroute_team_choices(signal)),
+        "error_form": decline_form or reroute_form,
     }
     return render(request, "cases/triage.html", context, status=status)
 
@@ -143,10 +146,19 @@ def triage_accept(request, signal_id):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("cases:triage", signal_id=signal.pk)
+    case_url = reverse("cases:detail", kwargs={"case_id": case.pk})
     messages.success(
         request,
-        _("Signaal %(signal)s is opgepakt in casus %(case)s.")
-        % {"signal": signal.reference, "case": case.reference},
+        format_html(
+            _(
+                'Signaal {signal} is opgepakt in casus <a href="{case_url}">{case}</a>. '
+                '<a href="{assign_url}">Nu toewijzen</a>'
+            ),
+            signal=signal.reference,
+            case=case.reference,
+            case_url=case_url,
+            assign_url=f"{case_url}?actie=toewijzen#toewijzen",
+        ),
     )
     return redirect("cases:tray")
 
@@ -265,41 +277,106 @@ def my_cases(request):
 # --- case page -------------------------------------------------------------------------
 
 
+# The action panels of the case page (`<details>` that open just the fields a step needs).
+# `?actie=<name>` opens one from a link (after accepting a signal: "toewijzen"); a form
+# shown again with errors opens its own.
+CASE_ACTIONS = {
+    "note_form": "notitie",
+    "transition_form": "status",
+    "follow_up_form": "vervolgdatum",
+    "outreach_form": "contactpoging",
+    "help_form": "hulpaanbod",
+    "assign_form": "toewijzen",
+    "confidential_form": "vertrouwelijk",
+    "share_form": "delen",
+}
+
+
+def _move_label(move) -> str:
+    if move.is_reopen:
+        return _("Heropenen")
+    if move.target == CaseState.IN_PROGRESS:
+        return _("Hervatten") if move.source == CaseState.ON_HOLD else _("In behandeling nemen")
+    return {CaseState.ON_HOLD: _("Pauzeren"), CaseState.CLOSED: _("Afsluiten")}[move.target]
+
+
+def _transition_auto_id(data) -> str:
+    """Element ids of one move's form (several share the page): by its target state."""
+    target = data.get("to", "")
+    return f"transition_{target if target in CaseState.values else 'x'}_%s"
+
+
+def _move_panels(moves, bound_form, opened) -> list[dict]:
+    """One small form per allowed move with only the fields the workflow requires for it;
+    the form shown again with errors is the one whose move was posted."""
+    posted = bound_form.data.get("to") if bound_form is not None else None
+    panels = []
+    for move in moves:
+        form = (
+            bound_form
+            if posted == move.target
+            else TransitionForm(moves=moves, initial={"to": move.target})
+        )
+        if form is not bound_form:
+            form.auto_id = _transition_auto_id({"to": move.target})
+        panels.append(
+            {
+                "move": move,
+                "label": _move_label(move),
+                "form": form,
+                "needs_reason": "reason" in move.required,
+                "needs_outcome": "outcome" in move.required,
+                "open": posted == move.target or opened == f"status-{move.target}",
+            }
+        )
+    return panels
+
+
 def _render_case(request, case, status=200, **bound):
     """The case page, first shown or shown again after a form error (an empty note still
-    re-shows the address and signals): every rendering writes its read row."""
+    re-shows the address and signals): every rendering writes its read row.
+
+    A closed case is read-only: it offers only the moves the workflow allows (reopening
+    within the period) and no other form; the services refuse the rest too."""
     user = request.user
     selectors.record_case_read(user, case)
     moves = selectors.allowed_moves(user, case)
-    is_manager = policy.can_manage_case(user, case)
-    forms = {
-        "note_form": NoteForm(),
-        "transition_form": TransitionForm(moves=moves) if moves else None,
-        "follow_up_form": FollowUpForm(initial={"follow_up_date": case.follow_up_date}),
-        "outreach_form": OutreachForm(),
-        "help_form": HelpForm(initial={"threat": case.threat}),
-        "assign_form": AssignForm(
-            initial={"assignee": case.assignee_id},
-            members=selectors.team_member_choices(case.team_id),
+    is_open = case.state != CaseState.CLOSED
+    can_work = is_open and policy.can_work_case(user, case)
+    is_manager = is_open and policy.can_manage_case(user, case)
+    forms = {"transition_form": TransitionForm(moves=moves) if moves else None}
+    if can_work:
+        forms.update(
+            note_form=NoteForm(),
+            follow_up_form=FollowUpForm(initial={"follow_up_date": case.follow_up_date}),
+            outreach_form=OutreachForm(),
+            help_form=HelpForm(initial={"threat": case.threat}),
         )
-        if is_manager
-        else None,
-        "confidential_form": ConfidentialForm(initial={"confidential": case.confidential})
-        if is_manager
-        else None,
-        "share_form": ShareForm() if is_manager else None,
-    }
+    if is_manager:
+        forms.update(
+            assign_form=AssignForm(
+                initial={"assignee": case.assignee_id},
+                members=selectors.team_member_choices(case.team_id),
+            ),
+            confidential_form=ConfidentialForm(initial={"confidential": case.confidential}),
+            share_form=ShareForm(recipients=selectors.share_candidates(user, case)),
+        )
     forms.update(bound)
+    error_form = next((form for form in bound.values() if form.errors), None)
+    opened = CASE_ACTIONS.get(next(iter(bound), ""), request.GET.get("actie", ""))
     context = {
         "case": case,
         "signals": selectors.case_signals(case),
-        "events": selectors.case_history(case),
-        "outreach": selectors.case_outreach(case),
+        "events": selectors.case_timeline(case),
         "today": timezone.localdate(),
         "moves": moves,
+        "is_open": is_open,
         "is_manager": is_manager,
-        "can_work": policy.can_work_case(user, case),
-        "shares": selectors.case_shares(case) if is_manager else (),
+        "can_work": can_work,
+        "shares": selectors.case_share_list(case) if policy.can_manage_case(user, case) else (),
+        "error_form": error_form,
+        "opened": opened,
+        "move_panels": _move_panels(moves, bound.get("transition_form"), opened),
         **forms,
     }
     return render(request, "cases/detail.html", context, status=status)
@@ -351,7 +428,7 @@ def transition(request, case_id):
     return _case_action(
         request,
         case,
-        TransitionForm(request.POST, moves=moves),
+        TransitionForm(request.POST, moves=moves, auto_id=_transition_auto_id(request.POST)),
         lambda case, data: services.transition_case(
             request.user, case, data["to"], data["reason"], data["outcome"]
         ),
@@ -439,10 +516,11 @@ def set_confidential(request, case_id):
 @require_POST
 @login_required
 def share(request, case_id):
+    case = selectors.case_detail(request.user, case_id)
     return _case_action(
         request,
-        selectors.case_detail(request.user, case_id),
-        ShareForm(request.POST),
+        case,
+        ShareForm(request.POST, recipients=selectors.share_candidates(request.user, case)),
         lambda case, data: services.share_case(
             request.user, case, data["with_user"], data["reason"], data["until"]
         ),

@@ -13,6 +13,7 @@ notification: the filer must not learn that the team already knew the household.
 
 import logging
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone, translation
@@ -124,6 +125,33 @@ def signals_closed(signals: list[Signal]) -> list[int]:
 def _to_filer(kind, signal: Signal, subject: str, body: str) -> list[int]:
     return _notify(
         kind, "signal", signal.pk, [signal.filed_by], subject, body, signal_link(signal.pk)
+    ) + _to_colleagues(kind, signal, subject, body)
+
+
+def _to_colleagues(event_kind, signal: Signal, subject: str, body: str) -> list[int]:
+    """The filer's colleagues in the filing organisation who switched on
+    `COLLEAGUE_SIGNAL` (off by default), with the filer's text. One kind for the three
+    events, so the event goes into the object key: accepted and closed on one day both
+    arrive, each once. The filer is told as filer only."""
+    colleagues = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__organisation_id=signal.organisation_id,
+            notification_preferences__kind=ReminderKind.COLLEAGUE_SIGNAL,
+            notification_preferences__email=True,
+        )
+        .exclude(pk=signal.filed_by_id)
+        .distinct()
+    )
+    return _notify(
+        ReminderKind.COLLEAGUE_SIGNAL,
+        "signal",
+        f"{signal.pk}:{event_kind}",
+        colleagues,
+        subject,
+        body,
+        signal_link(signal.pk),
     )
 
 

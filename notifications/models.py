@@ -32,6 +32,15 @@ class ReminderKind(models.TextChoices):
     SIGNAL_CLOSED = "signal_closed", _("Uw signaal is afgerond")
     CASE_SHARED = "case_shared", _("Casus met u gedeeld")
     PLAN_ACTION_DUE = "plan_action_due", _("Actie plan van aanpak verloopt")
+    COLLEAGUE_SIGNAL = (
+        "colleague_signal",
+        _("Signaal van een collega opgepakt, niet opgepakt of afgerond"),
+    )
+
+
+# Kinds a user receives only after switching them on (on the preferences page); every
+# other kind always appears in the portal and by default also by e-mail.
+OPT_IN_KINDS = frozenset({ReminderKind.COLLEAGUE_SIGNAL})
 
 
 class Reminder(models.Model):

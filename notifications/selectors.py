@@ -4,7 +4,7 @@ from django.db.models import F, QuerySet
 
 from privacy.policy import own_reminders
 
-from .models import NotificationPreference, ReminderKind
+from .models import OPT_IN_KINDS, NotificationPreference, ReminderKind
 
 
 def inbox(user) -> QuerySet:
@@ -22,6 +22,7 @@ def own_reminder(user, reminder_id):
 
 
 def email_preferences(user) -> dict[str, bool]:
-    """Per kind whether the user also wants e-mail; e-mail is on unless switched off."""
+    """Per kind whether the user also wants e-mail; e-mail is on unless switched off
+    (an opt-in kind, `OPT_IN_KINDS`, is off until switched on)."""
     chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "email"))
-    return {kind: chosen.get(kind, True) for kind in ReminderKind.values}
+    return {kind: chosen.get(kind, kind not in OPT_IN_KINDS) for kind in ReminderKind.values}

@@ -354,6 +354,25 @@ def can_receive_share(case, with_user) -> bool:
     )
 
 
+def share_recipients(case) -> QuerySet:
+    """`can_receive_share` as a queryset, for the share picker: active users with a team
+    role in an active wijkteam of the case's municipality, administrators left out (their
+    team roles count for nothing, see `memberships`)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            is_staff=False,
+            is_superuser=False,
+            memberships__role__in=TEAM_ROLES,
+            memberships__organisation__kind=OrganisationKind.WIJKTEAM,
+            memberships__organisation__is_active=True,
+            memberships__organisation__municipality_id=case.team.municipality_id,
+        )
+        .distinct()
+    )
+
+
 def team_cases(user, team_id: int) -> QuerySet:
     """Visible cases of one of the user's own teams."""
     if team_id not in team_ids(user):

@@ -20,6 +20,7 @@ from playwright.sync_api import sync_playwright
 from partners.demo import DEMO_PASSWORD
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root, where Chromium's sandbox cannot start
     "--disable-gpu",
@@ -76,6 +77,7 @@ class Journey:
         self.page.set_default_timeout(15_000)
         self.folder = folder
         self.username = username
+        self.width = width
         self.console_errors: list[str] = []
         self.page.on(
             "console",
@@ -112,6 +114,13 @@ class Journey:
                         "nodes": [node["target"] for node in violation["nodes"]][:5],
                     }
                 )
+
+    def document(self, name: str) -> None:
+        """Save the page as `docs/screenshots/<name>.png` for the README (laptop width
+        only, so each run writes one picture per page)."""
+        if self.width >= 1024:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
     def sign_in(self) -> None:
         self.page.goto("/inloggen/")

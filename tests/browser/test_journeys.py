@@ -2,8 +2,10 @@
 
 1. A corporation employee files a signal (first with a wrong postcode), sees the team and
    the deadlines, and imports a CSV file with one bad row.
-2. A triage lead accepts that kind of signal from the work tray, assigns it, adds a note
-   and closes the case with an outcome; the filer then sees only "Afgerond" and the outcome.
+2. A triage lead triages a signal in one view, accepts it and assigns it from the success
+   message; the assignee is notified, opens the case page, adds a note, pauses with a
+   reason (refused first without one), resumes and closes with an outcome; the filer is
+   notified and sees only "Afgerond", the outcome and the team's contact person.
 3. A coordinator edits an agreement's terms, confirms a contact person and reads the
    dashboard.
 4. Rent arrears with an eviction date: filed with the four Bgs steps, outreach and help
@@ -37,6 +39,16 @@ NOTE = "Huisbezoek gedaan; bewoner staat open voor schuldhulp."
 
 def dutch(day: date) -> str:
     return day.strftime("%d-%m-%Y")
+
+
+def open_action(page, name: str) -> None:
+    """Open an action of the case page (a <details> showing only that step's fields)."""
+    page.locator("details.action > summary", has_text=name).click()
+
+
+def status_badge(page):
+    """The case's status in the case page's header."""
+    return page.locator(".case-badges .status").first
 
 
 def definition(page, term: str):
@@ -137,6 +149,17 @@ def test_triage_lead_works_a_signal_and_the_filer_sees_only_the_outcome(journey)
             "resident_informed": True,
         },
     )
+    # Another corporation reports the same household: the triage view shows it beside.
+    other = file_signal(
+        get_user_model().objects.get(username="bram"),
+        {
+            "kind": SignalKind.NUISANCE,
+            "postcode": "1014 AB",
+            "house_number": "3",
+            "description": "Buren klagen over stank in het portiek.",
+            "resident_informed": False,
+        },
+    )
     noor = journey("noor")
     page = noor.page
 
@@ -145,40 +168,89 @@ def test_triage_lead_works_a_signal_and_the_filer_sees_only_the_outcome(journey)
     noor.step("werkbak")
     page.get_by_role("link", name=signal.reference).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(signal.reference)
+    # One view: the signal, the household's other signals and the three decisions.
+    others = page.locator("section", has=page.locator("#others-heading"))
+    expect(others).to_contain_text(other.reference)
+    expect(others).to_contain_text("Stadswonen")
+    for decision in ("Oppakken", "Niet oppakken", "Doorzetten naar ander wijkteam"):
+        expect(page.get_by_role("heading", name=decision, exact=True)).to_be_visible()
     noor.step("triage")
+    noor.document("triage")
     page.get_by_role("button", name="Signaal oppakken").click()
     case = Case.objects.get(case_signals__signal=signal)
-    expect(page.locator(".messages")).to_contain_text(
+    messages = page.locator(".messages")
+    expect(messages).to_contain_text(
         f"Signaal {signal.reference} is opgepakt in casus {case.reference}."
     )
     noor.step("opgepakt")
 
-    noor.nav("Casussen van het team")
-    noor.step("casussen")
-    page.get_by_role("link", name=case.reference).click()
+    # The message offers the next step: assign, straight on the case page.
+    messages.get_by_role("link", name="Nu toewijzen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Casus {case.reference}")
-    noor.step("casus")
-
-    page.get_by_label("Behandelaar", exact=True).select_option(label="Sara El Amrani")
-    page.get_by_role("button", name="Toewijzen").click()
-    expect(page.locator(".messages")).to_be_visible()
-    expect(definition(page, "Behandelaar")).to_have_text("Sara El Amrani")
+    assign = page.locator("details#toewijzen")
+    expect(assign).to_have_attribute("open", "")
+    noor.step("casus toewijzen")
+    assign.get_by_label("Behandelaar").select_option(label="Sara El Amrani")
+    assign.get_by_role("button", name="Toewijzen", exact=True).click()
+    expect(messages).to_contain_text("De behandelaar is gewijzigd.")
+    expect(definition(page, "Behandelaar")).to_contain_text("Sara El Amrani")
     noor.step("toegewezen")
 
-    page.get_by_role("textbox", name=re.compile(r"^Notitie")).fill(NOTE)
-    page.get_by_role("button", name="Notitie opslaan").click()
-    expect(page.locator(".messages")).to_be_visible()
-    expect(page.locator("ol.history")).to_contain_text(NOTE)
-    noor.step("notitie")
+    # The assignee is told: the notification links to the case.
+    sara = journey("sara")
+    page = sara.page
+    page.goto("/meldingen/")
+    expect(page.locator("main")).to_contain_text(f"Casus {case.reference} is aan u toegewezen")
+    sara.step("melding toegewezen")
+    sara.document("meldingen")
+    page.locator("tr", has_text=case.reference).get_by_role(
+        "button", name=re.compile("^Openen")
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Casus {case.reference}")
 
-    page.get_by_label("Nieuwe status").select_option(label="In behandeling")
-    page.get_by_role("button", name="Status wijzigen").click()
-    expect(definition(page, "Status")).to_have_text("In behandeling")
-    page.get_by_label("Nieuwe status").select_option(label="Afgesloten")
-    page.get_by_label("Uitkomst voor de melder").select_option(label="Hulp geaccepteerd")
-    page.get_by_role("button", name="Status wijzigen").click()
-    expect(definition(page, "Status")).to_have_text("Afgesloten — Hulp geaccepteerd")
-    noor.step("afgesloten")
+    def act(name: str):
+        """Open an action of the case page: it shows only the fields that step needs."""
+        open_action(page, name)
+        return page.locator("details.action[open]")
+
+    note = act("Notitie toevoegen")
+    note.get_by_role("textbox", name=re.compile(r"^Notitie")).fill(NOTE)
+    note.get_by_role("button", name="Notitie opslaan").click()
+    expect(page.locator(".messages")).to_contain_text("Notitie toegevoegd.")
+    expect(page.locator("ol.timeline")).to_contain_text(NOTE)
+
+    page.get_by_role("button", name="In behandeling nemen").click()
+    expect(status_badge(page)).to_have_text("In behandeling")
+    pause = act("Pauzeren")
+    expect(pause.get_by_label("Uitkomst voor de melder")).to_have_count(0)
+    pause.get_by_role("button", name="Pauzeren", exact=True).click()
+    # Refused without a reason: the summary at the top says why and links to the field.
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("Geef een reden op.")
+    sara.step("pauzeren zonder reden")
+    expect(summary.get_by_role("link", name=re.compile("Reden"))).to_have_attribute(
+        "href", "#transition_on_hold_reason"
+    )
+    page.get_by_label("Reden").fill("Bewoner twee weken in het ziekenhuis.")
+    page.locator("details#status-on_hold").get_by_role(
+        "button", name="Pauzeren", exact=True
+    ).click()
+    expect(status_badge(page)).to_have_text("Gepauzeerd")
+    page.get_by_role("button", name="Hervatten").click()
+    expect(status_badge(page)).to_have_text("In behandeling")
+    sara.step("casus")
+    sara.document("casuspagina")
+
+    close = act("Afsluiten")
+    expect(close.get_by_label("Reden")).to_have_count(0)
+    close.get_by_label("Uitkomst voor de melder").select_option(label="Hulp geaccepteerd")
+    close.get_by_role("button", name="Afsluiten", exact=True).click()
+    expect(status_badge(page)).to_have_text("Afgesloten")
+    expect(definition(page, "Afgesloten op")).to_contain_text("Hulp geaccepteerd")
+    # Closed: read-only, no old follow-up date, no forms.
+    expect(page.locator(".read-only-note")).to_be_visible()
+    expect(page.locator("details.action")).to_have_count(0)
+    sara.step("afgesloten")
     case.refresh_from_db()
     signal.refresh_from_db()
     assert case.state == CaseState.CLOSED
@@ -194,6 +266,7 @@ def test_triage_lead_works_a_signal_and_the_filer_sees_only_the_outcome(journey)
     expect(definition(page, "Status")).to_have_text("Afgerond")
     expect(definition(page, "Uitkomst")).to_have_text("Hulp geaccepteerd")
     anna.step("uitkomst")
+    anna.document("signaal-melder")
     # The filer follows the signal on a dated timeline and sees whom to call: the team's
     # fixed contact person for the district (noor is Noord's, named in the agreement).
     timeline = page.locator("ol.timeline")
@@ -209,6 +282,7 @@ def test_triage_lead_works_a_signal_and_the_filer_sees_only_the_outcome(journey)
     # The filer was told without looking: the notification links to the signal.
     page.goto("/meldingen/")
     expect(page.locator("main")).to_contain_text(f"Signaal {signal.reference} is afgerond")
+    expect(page.locator("main")).to_contain_text(f"Signaal {signal.reference} is opgepakt")
     anna.step("melding")
 
 
@@ -287,11 +361,13 @@ def test_rent_arrears_with_eviction_date_through_outreach_to_the_receipt(journey
 
     now = timezone.localtime()
     moment = "%Y-%m-%dT%H:%M"
+    open_action(page, "Contactpoging vastleggen")
     page.get_by_label("Kanaal").select_option(label="Huisbezoek")
     page.locator("#outreach_at").fill((now - timedelta(hours=2)).strftime(moment))
     page.get_by_label("Bewoner bereikt").check()
     page.get_by_role("button", name="Contactpoging opslaan").click()
     expect(page.locator(".messages")).to_contain_text("De contactpoging is vastgelegd.")
+    open_action(page, "Antwoord op het hulpaanbod")
     page.get_by_label("Antwoord van de bewoner").select_option(label="Hulp geaccepteerd")
     page.locator("#help_at").fill((now - timedelta(hours=1)).strftime(moment))
     page.get_by_role("button", name="Antwoord opslaan").click()
@@ -302,22 +378,24 @@ def test_rent_arrears_with_eviction_date_through_outreach_to_the_receipt(journey
     assert case.first_conversation_due <= timezone.localdate() + timedelta(days=7)
     noor.step("hulp geaccepteerd")
 
+    open_action(page, "Contactpoging vastleggen")
     page.get_by_label("Kanaal").select_option(label="Telefoon")
     page.locator("#outreach_at").fill((now - timedelta(minutes=30)).strftime(moment))
     page.get_by_label("Bewoner bereikt").check()
     page.get_by_role("button", name="Contactpoging opslaan").click()
     expect(definition(page, "Eerste gesprek (Wgs art. 4a)")).to_contain_text("Gehouden op")
 
-    page.get_by_label("Nieuwe status").select_option(label="In behandeling")
-    page.get_by_role("button", name="Status wijzigen").click()
-    page.get_by_label("Nieuwe status").select_option(label="Afgesloten")
+    page.get_by_role("button", name="In behandeling nemen").click()
+    expect(status_badge(page)).to_have_text("In behandeling")
+    open_action(page, "Afsluiten")
     page.get_by_label("Uitkomst voor de melder").select_option(
         label="Contact gelegd, hulp geaccepteerd"
     )
-    page.get_by_role("button", name="Status wijzigen").click()
-    expect(definition(page, "Status")).to_have_text(
-        "Afgesloten — Contact gelegd, hulp geaccepteerd"
-    )
+    page.locator("details#status-closed").get_by_role(
+        "button", name="Afsluiten", exact=True
+    ).click()
+    expect(status_badge(page)).to_have_text("Afgesloten")
+    expect(definition(page, "Afgesloten op")).to_contain_text("Contact gelegd, hulp geaccepteerd")
     noor.step("afgesloten met convenantcode")
 
     page = anna.page

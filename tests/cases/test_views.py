@@ -30,16 +30,21 @@ def test_whole_path_in_the_browser(client_for, file):
     response = noor.post(f"/casussen/werkbak/{signal.pk}/oppakken/")
     assert response.status_code == 302
     case = Case.objects.get()
-    assert (
-        last_flash(response) == f"Signaal {signal.reference} is opgepakt in casus {case.reference}."
+    case_url = f"/casussen/{case.pk}/"
+    assert last_flash(response) == (
+        f'Signaal {signal.reference} is opgepakt in casus <a href="{case_url}">'
+        f'{case.reference}</a>. <a href="{case_url}?actie=toewijzen#toewijzen">Nu toewijzen</a>'
     )
+    # The link opens the assign action on the case page (no JavaScript needed).
+    assigning = noor.get(f"{case_url}?actie=toewijzen").content.decode()
+    assert '<details class="action" id="toewijzen" open>' in assigning
 
     assert case.reference in sara.get("/casussen/").content.decode()
     detail = sara.get(f"/casussen/{case.pk}/").content.decode()
     assert signal.reference in detail
     # Only the allowed next step is offered: new → in behandeling.
-    assert '<option value="in_progress">In behandeling</option>' in detail
-    assert '<option value="closed"' not in detail
+    assert 'name="to" value="in_progress"' in detail
+    assert 'value="closed"' not in detail
     assert "Toewijzen" not in detail  # triage leads only
 
     response = sara.post(f"/casussen/{case.pk}/status/", {"to": "in_progress"})
@@ -75,16 +80,19 @@ def test_form_errors_keep_input(client_for, file):
         f"/casussen/{case.pk}/status/", {"to": "on_hold", "reason": "", "outcome": ""}
     )
     assert response.status_code == 200
-    assert "Geef een reden op." in response.content.decode()
-    assert '<option value="on_hold" selected>' in response.content.decode()
+    html = response.content.decode()
+    # The error summary at the top links to the field; the pause form is open again.
+    assert '<a href="#transition_on_hold_reason">Reden: Geef een reden op.</a>' in html
+    assert html.index("error-summary") < html.index("signals-heading")
+    assert '<details class="action" id="status-on_hold" open>' in html
 
     response = noor.post(
         f"/casussen/{case.pk}/delen/",
         {"with_user": "onbekend", "reason": "Overleg met GGD", "until": "2099-01-01"},
     )
     html = response.content.decode()
-    assert "Er is geen actieve gebruiker met deze gebruikersnaam." in html
-    assert 'value="onbekend"' in html and "Overleg met GGD" in html
+    assert "Met deze gebruiker kunt u deze casus niet delen." in html
+    assert "Overleg met GGD" in html
 
 
 def test_decline_and_reroute_in_the_browser(client_for, file, demo):
@@ -169,7 +177,11 @@ def test_share_visible_until_end_date(client_for, file, user):
     assert omar.get(f"/casussen/{case.pk}/").status_code == 404
     response = client_for("noor").post(
         f"/casussen/{case.pk}/delen/",
-        {"with_user": "omar", "reason": "Overleg", "until": timezone.localdate().isoformat()},
+        {
+            "with_user": user("omar").pk,
+            "reason": "Overleg",
+            "until": timezone.localdate().isoformat(),
+        },
     )
     assert last_flash(response) == "De casus is gedeeld."
     assert omar.get(f"/casussen/{case.pk}/").status_code == 200

@@ -166,7 +166,11 @@ ROWS = [
         "cases_share",
         "delen",
         case_manager,
-        {"with_user": "omar", "reason": "Overleg", "until": str(localdate() + timedelta(days=30))},
+        lambda w: {
+            "with_user": w["users"]["omar"].pk,
+            "reason": "Overleg",
+            "until": str(localdate() + timedelta(days=30)),
+        },
     ),
     Row(
         "cases_end_share",

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from notifications.models import NotificationPreference, Reminder, ReminderKind
+from notifications.models import OPT_IN_KINDS, NotificationPreference, Reminder, ReminderKind
 from privacy.models import AccessLog
 
 
@@ -99,7 +99,8 @@ def test_preferences_switch_email_per_kind(client_for, user):
     client = client_for("eva")
     page = client.get("/meldingen/voorkeuren/").content.decode()
     assert "Escalatie: triage te laat" in page
-    assert page.count("checked") == len(ReminderKind.values)  # e-mail on by default
+    # E-mail on by default, apart from the kinds one must switch on first.
+    assert page.count("checked") == len(ReminderKind.values) - len(OPT_IN_KINDS)
     kept = [k for k in ReminderKind.values if k != ReminderKind.TRIAGE_ESCALATION]
     response = client.post("/meldingen/voorkeuren/", {"email_kinds": kept})
     assert response.status_code == 302

@@ -56,6 +56,7 @@ def test_attack_formula_injection_every_dangerous_start_is_neutralised(start):
 # --- 3. a case shared with corporation staff or a coordinator ------------------------------
 
 ONLY_WIJKTEAMS = "alleen gedeeld worden met een medewerker of triagist van een wijkteam"
+NOT_OFFERED = "Met deze gebruiker kunt u deze casus niet delen."
 
 
 @pytest.fixture
@@ -66,13 +67,16 @@ def noord_case(demo):
 
 def share_form(username):
     until = (timezone.localdate() + timedelta(days=10)).isoformat()
-    return {"with_user": username, "reason": "Overleg", "until": until}
+    return {"with_user": helpers.user(username).pk, "reason": "Overleg", "until": until}
 
 
 @pytest.mark.parametrize("outsider", ["anna", "bram", "eva", "pim", "admin"])
 def test_attack_share_case_with_corporation_staff_or_coordinator(noord_case, client_for, outsider):
+    """The picker does not offer them; a forged POST naming one is refused."""
+    page = client_for("noor").get(f"/casussen/{noord_case.pk}/").content.decode()
+    assert f'<option value="{helpers.user(outsider).pk}"' not in page
     response = client_for("noor").post(f"/casussen/{noord_case.pk}/delen/", share_form(outsider))
-    assert ONLY_WIJKTEAMS in response.content.decode()
+    assert NOT_OFFERED in response.content.decode()
     assert not CaseUserObjectPermission.objects.filter(content_object=noord_case).exists()
     assert client_for(outsider).get(f"/casussen/{noord_case.pk}/").status_code == 404
 

@@ -59,7 +59,7 @@ VIEWS = [
         "noor",
         "POST",
         lambda w: _case(w) + "delen/",
-        {"with_user": "anna", "reason": "x", "until": PAST},
+        {"with_user": "0", "reason": "x", "until": PAST},
         "case",
     ),
     ("triage page", "noor", "GET", lambda w: _triage(w), None, "received"),
