@@ -360,7 +360,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # One named enum per choice set, so clients get stable type names.
     "ENUM_NAME_OVERRIDES": {
-        "SignalKindEnum": "partners.choices.SignalKind",
+        "SignalKindEnum": "core.kinds.SignalKind",
         "OrganisationKindEnum": "partners.choices.OrganisationKind",
         "AgreementStatusEnum": "partners.choices.AgreementStatus",
         "SignalStatusEnum": "signals.models.SignalStatus",
