@@ -474,7 +474,7 @@ def _terms_table() -> dict[tuple[int, int], list[tuple[date, date | None, dict]]
 
 
 def _terms_on(world: "World", corp_id: int, municipality_id: int, kind: str, day: date):
-    """Like `signals.services.agreed_terms`: the newest agreement valid on `day`."""
+    """Like `signals.intake.agreed_terms`: the newest agreement valid on `day`."""
     for valid_from, valid_to, terms in world.terms.get((corp_id, municipality_id), ()):
         if valid_from <= day and (valid_to is None or valid_to >= day) and kind in terms:
             return terms[kind]

@@ -24,6 +24,10 @@ class DistrictForm(forms.ModelForm):
     """Refuses ranges outside the municipality or overlapping another district on the form,
     with the same check `services.save_district` makes."""
 
+    class Meta:
+        model = District
+        fields = ["municipality", "name", "pc4_ranges", "team"]
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("pc4_ranges"):

@@ -1,5 +1,5 @@
 """Forms of the signals pages. They only collect input; validation messages come from
-`signals.services.clean_signal_input`, so the browser, CSV and API say the same."""
+`signals.intake.clean_signal_input`, so the browser, CSV and API say the same."""
 
 from django import forms
 from django.core.exceptions import ValidationError

@@ -230,7 +230,7 @@ def _check_wgs_steps(cleaned: dict, errors: dict) -> None:
             errors[field] = [message]
 
 
-# --- routing, terms, numbering, filing ----------------------------------------------------------
+# --- routing, terms, numbering, filing -----------------------------------------------
 
 
 def clean_and_route(data: dict, router=route) -> tuple[dict, Route]:

@@ -75,7 +75,7 @@ class DeclineReason(models.TextChoices):
 
 
 # The fields a filer provides: the body of `POST /api/v1/signals/`, the columns of the CSV
-# import (and its template), in this order. `services.clean_signal_input` validates them.
+# import (and its template), in this order. `intake.clean_signal_input` validates them.
 INPUT_FIELDS = (
     "kind",
     "postcode",
