@@ -44,8 +44,9 @@ def test_summary_header_first_then_signals_and_timeline(client_for, open_case, u
         assert text in header
     assert "Sara El Amrani" in header
     # Signals and the one timeline come before the actions.
-    assert html.index("signals-heading") < html.index("history-heading")
-    assert html.index("history-heading") < html.index("actions-heading")
+    assert html.index('id="signals-heading"') < html.index('id="history-heading"')
+    assert html.index('id="history-heading"') < html.index('id="actions-heading"')
+    assert 'href="#actions-heading"' in header  # a jump to the actions on a phone
     assert "Contactpogingen" not in html  # attempts are in the timeline, not a second list
 
 
