@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 
 from partners.choices import Role
 from partners.services import add_membership
@@ -141,7 +142,7 @@ def test_filters_and_search(file_as, user):
     assert set(selectors.signal_list(anna, {"q": arrears.reference})) == {arrears}
     assert set(selectors.signal_list(anna, {"team": arrears.team_id})) == {arrears}
     assert set(selectors.signal_list(anna, {"status": "declined"})) == set()
-    today = urgent.filed_at.date()
+    today = timezone.localdate(urgent.filed_at)
     assert len(selectors.signal_list(anna, {"filed_from": today, "filed_to": today})) == 2
     # Postcode search is for the team's own queue.
     assert set(selectors.signal_list(omar, {"q": "1025ab"})) == {arrears}
