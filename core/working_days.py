@@ -55,15 +55,23 @@ def working_days_between(start: date, end: date) -> int:
     return count
 
 
-def working_days_counter(first: date, last: date):
-    """A `working_days_between` for many pairs of days from `first` to `last`: one pass
-    over the days, then each pair is a subtraction (the district figures count thousands)."""
-    counted, count, day = {}, 0, first
+def working_day_numbers(first: date, last: date) -> list[int]:
+    """For each day from `first` to `last`, the working days from `first` up to and
+    including it: `working_days_between(a, b)` is the number of b minus that of a, for
+    a <= b in the range (a calendar the database can read too)."""
+    numbers, count, day = [], 0, first
     while day <= last:
         if is_working_day(day):
             count += 1
-        counted[day] = count
+        numbers.append(count)
         day += timedelta(days=1)
+    return numbers
+
+
+def working_days_counter(first: date, last: date):
+    """A `working_days_between` for many pairs of days from `first` to `last`: one pass
+    over the days, then each pair is a subtraction (the district figures count thousands)."""
+    counted = {first + timedelta(days=i): n for i, n in enumerate(working_day_numbers(first, last))}
 
     def between(start: date, end: date) -> int:
         if end <= start:

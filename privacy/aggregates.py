@@ -24,14 +24,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, Q
+from django.db import connection
+from django.db.models import Count, F, IntegerField, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate, TruncMonth, TruncQuarter
 from django.utils import timezone
 
 from cases.models import Case
 from core.dates import add_months, month_start
 from core.kinds import SignalKind
-from core.working_days import working_days_counter
+from core.working_days import working_day_numbers, working_days_counter
 from partners.choices import AgreementStatus, ComplexStatus
 from partners.models import Agreement, AnsweredAddressSet, ComplexAddress, District, Organisation
 from signals.models import Outcome, Signal
@@ -373,9 +375,11 @@ def dashboard(
     corporation_id: int | None = None,
     team_id: int | None = None,
     today: date | None = None,
+    medians: bool = True,
 ) -> list[MonthFigures]:
     """Suppressed figures per month (newest first) for one municipality, optionally one
-    corporation and/or one team. Four grouped queries, whatever the number of signals.
+    corporation and/or one team. Four grouped queries, whatever the number of signals;
+    three without `medians` (the median triage days are then left empty).
 
     Counts come from one cube per month (filer x team x kind, over the whole municipality)
     protected by `protect_table`, so that the figures of every filter combination the page
@@ -400,7 +404,7 @@ def dashboard(
         scoped = scoped.filter(team_id=team_id)
     day_pairs: dict[date, list[tuple[int, int]]] = {m: [] for m in months}
     working_days = working_days_counter(start.date(), max(today, end.date()))
-    for filed_on, triaged_on, n in _triage_day_pairs(scoped):
+    for filed_on, triaged_on, n in _triage_day_pairs(scoped) if medians else ():
         day_pairs[filed_on.replace(day=1)].append((working_days(filed_on, triaged_on), n))
 
     capacity = {} if team_id else _agreed_capacity(municipality_id, corporation_id, months)
@@ -670,15 +674,38 @@ def _district_cube(signals):
     )
 
 
-def _district_triage_pairs(signals, district_ids):
-    """(filing day, triage day) pairs with their count; the quarter follows from the
-    filing day (both in local time), so it is not converted per row."""
+# Beyond the last day of the analysis the calendar reaches this far, for a triage day
+# after today (none is: a signal is triaged at the moment it happens).
+CALENDAR_MARGIN = timedelta(days=3 * 366)
+
+
+def _district_triage_days(signals, district_ids, first: date, last: date):
+    """(district, kind, quarter, working days from filing to triage, count): the working
+    days are counted in the database against the calendar of `working_day_numbers` from
+    `first` (no signal filed before it) to `last` plus a margin, both days in local time,
+    so the rows are one per number of days instead of one per pair of dates."""
+    numbers = working_day_numbers(first, last + CALENDAR_MARGIN)
+    table = connection.ops.quote_name(Signal._meta.db_table)
+    tz = timezone.get_current_timezone_name()
+
+    def number(column):
+        return (
+            f"(%s::int[])[(({table}.{connection.ops.quote_name(column)} AT TIME ZONE %s)::date"
+            " - %s::date) + 1]"
+        )
+
+    # Every value is a bound parameter; the names come from the model.
+    days = RawSQL(  # noqa: S611
+        f"GREATEST({number('triaged_at')} - {number('filed_at')}, 0)",
+        (numbers, tz, first, numbers, tz, first),
+        output_field=IntegerField(),
+    )
     return (
         signals.filter(district_id__in=district_ids, triaged_at__isnull=False)
-        .annotate(filed_on=TruncDate("filed_at"), triaged_on=TruncDate("triaged_at"))
-        .values("district_id", "kind", "filed_on", "triaged_on")
+        .annotate(quarter=TruncQuarter("filed_at"), days=days)
+        .values("district_id", "kind", "quarter", "days")
         .annotate(n=Count("filed_at"))
-        .values_list("district_id", "kind", "filed_on", "triaged_on", "n")
+        .values_list("district_id", "kind", "quarter", "days", "n")
         .order_by()
     )
 
@@ -688,15 +715,36 @@ def protected_quarter(rows: list[dict], districts: Sequence[int]) -> dict:
     central team's signals as district `NO_DISTRICT`). Every district page of the same
     municipality publishes from the same tables, so no two published numbers — across
     districts, kinds and the municipality total — differ by 1-4. The "became a case" and
-    outcome counts share their totals with the received table, which decides them."""
-    outcomes = [*_outcome_values(), NO_OUTCOME]
+    outcome counts share their totals with the received table, which decides them.
+
+    Every district page and analysis of the municipality protects the same quarters, and
+    a closed quarter's counts rarely change, so the result is cached on the counts
+    themselves: changed counts are a different key, never a stale table. The tables
+    returned are shared: read them, never change them."""
+    cube = tuple(
+        sorted(
+            (
+                r["district_id"] or NO_DISTRICT,
+                r["kind"],
+                r["outcome"] or NO_OUTCOME,
+                r["n"],
+                r["case"],
+            )
+            for r in rows
+        )
+    )
+    return _protected_quarter(cube, tuple(districts), tuple(_outcome_values()))
+
+
+@functools.lru_cache(maxsize=1024)
+def _protected_quarter(cube: tuple, districts: tuple, outcome_values: tuple) -> dict:
+    outcomes = [*outcome_values, NO_OUTCOME]
     received, case, outcome = defaultdict(int), defaultdict(int), defaultdict(int)
-    for r in rows:
-        d = r["district_id"] or NO_DISTRICT
-        received[(d, r["kind"])] += r["n"]
-        case[(d, r["kind"], "yes")] += r["case"]
-        case[(d, r["kind"], "no")] += r["n"] - r["case"]
-        outcome[(d, r["kind"], r["outcome"] or NO_OUTCOME)] += r["n"]
+    for d, kind, outcome_value, n, became_case in cube:
+        received[(d, kind)] += n
+        case[(d, kind, "yes")] += became_case
+        case[(d, kind, "no")] += n - became_case
+        outcome[(d, kind, outcome_value)] += n
     dims = [list(districts), SignalKind.values]
     received_table = protect_table(received, dims, publish_zeros=True)
     totals = {key: value is not None for key, value in received_table.items()}
@@ -755,12 +803,15 @@ def area_analysis(
     for row in _district_cube(everything):
         rows[timezone.localtime(row["quarter"]).date()].append(row)
     pairs: dict[tuple, list] = defaultdict(list)
-    working_days = working_days_counter(start.date(), max(today, end.date()))
-    for district_id, kind, filed_on, triaged_on, n in _district_triage_pairs(
-        everything, list(district_ids)
+    # Medians only for the quarters shown: the year before them is read for trends alone.
+    shown_start, _end = _month_range(shown[-1], shown[-1])
+    for district_id, kind, quarter, days, n in _district_triage_days(
+        everything.filter(filed_at__gte=shown_start),
+        list(district_ids),
+        shown[-1],
+        max(today, end.date()),
     ):
-        days = working_days(filed_on, triaged_on)
-        quarter = quarter_start(filed_on)
+        quarter = timezone.localtime(quarter).date()
         pairs[(district_id, quarter, kind)].append((days, n))
         pairs[(district_id, quarter, ALL)].append((days, n))
 
@@ -837,6 +888,7 @@ def district_capacity(
         last,
         team_id=district.team_id,
         today=today,
+        medians=False,  # the capacity section shows totals only
     )
     capacity = _agreed_capacity(district.municipality_id, None, [f.month for f in figures])
     served = served_districts(district) if served is None else served

@@ -10,11 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.working_days import working_days_between
 from partners.models import District
 from partners.services import sync_postcode_areas
 from privacy.aggregates import ALL, FLAG, NO_DISTRICT, protected_quarter
 from privacy.models import AccessLog
-from signals.models import Outcome
+from signals.models import Outcome, Signal
 from tests.helpers import at, signal
 
 KINDS = ["nuisance", "rent_arrears", "renovation_finding", "other"]
@@ -182,6 +183,71 @@ def test_queries_do_not_grow_with_districts_or_quarters(api_for, user, demo, fre
         _file(anna, 5, start=year * 10 + month * 100, day=date(year, month, 3))
         _file(anna, 5, start=year * 10 + month * 100, day=date(year, month, 3), postcode="1031 AB")
     assert count() == few
+
+
+def _file_a_published_quarter(anna, bram, day: date) -> None:
+    """Enough signals filed on `day` in Noord (anna: 20 nuisance, 12 of them accepted)
+    and Zuid, nuisance and rent arrears, that no count of Noord's needs hiding."""
+    for who, postcode, accepted in ((anna, "1012 AB", 12), (bram, "1024 AB", 6)):
+        base = int(postcode[:4]) * 10
+        _file(who, accepted, start=base, day=day, postcode=postcode, status="accepted")
+        _file(who, 20 - accepted, start=base + 100, day=day, postcode=postcode)
+        for status, start in (("accepted", 200), ("received", 300)):
+            _file(
+                who,
+                5,
+                start=base + start,
+                day=day,
+                postcode=postcode,
+                kind="rent_arrears",
+                status=status,
+            )
+
+
+def test_median_triage_days_count_working_days_across_easter(api_for, user, freeze_today):
+    """Filed Thursday 2 April 2026: triaged Tuesday 7 April is 1 working day (Good Friday
+    and Easter Monday are none), Tuesday 14 April 6; six of each give a median of 3.5."""
+    day = date(2026, 4, 2)
+    _file_a_published_quarter(user("anna"), user("bram"), day)
+    pk = _district("Noord").pk
+    noord = Signal.objects.filter(district_id=pk, kind="nuisance").order_by("pk")
+    ids = list(noord.values_list("pk", flat=True))
+    assert len(ids) == 20
+    Signal.objects.filter(pk__in=ids[:6]).update(triaged_at=at(date(2026, 4, 7)))
+    Signal.objects.filter(pk__in=ids[6:12]).update(triaged_at=at(date(2026, 4, 14), hour=23))
+    assert working_days_between(day, date(2026, 4, 7)) == 1
+    assert working_days_between(day, date(2026, 4, 14)) == 6
+    body = api_for("noor").get(f"/api/v1/districts/{pk}/analysis/").json()
+    quarter = _quarter(body, "2026-K2")
+    assert quarter["nuisance"]["median_triage_days"] == 3.5
+    assert quarter["rent_arrears"]["median_triage_days"] is None  # none triaged
+    assert quarter[None]["median_triage_days"] == 3.5
+
+
+def test_a_change_in_a_closed_quarter_is_shown_at_once(api_for, user, freeze_today):
+    """The protected tables of a quarter are reused between requests: a signal of a
+    closed quarter that changes (even by a bulk update, which touches no timestamp) or
+    one filed late into it gives new figures on the next request, never the old ones."""
+    anna, day = user("anna"), date(2026, 5, 4)
+    _file_a_published_quarter(anna, user("bram"), day)
+    pk = _district("Noord").pk
+
+    def closed_quarter() -> dict:
+        body = api_for("noor").get(f"/api/v1/districts/{pk}/analysis/").json()
+        return _quarter(body, "2026-K2")["nuisance"]
+
+    before = closed_quarter()
+    assert (before["received"], before["became_case"]) == (20, 60)
+    assert closed_quarter() == before
+    noord = Signal.objects.filter(
+        district_id=pk, filed_at__date=day, status="received", kind="nuisance"
+    )
+    two = list(noord.order_by("pk").values_list("pk", flat=True)[:2])
+    Signal.objects.filter(pk__in=two).update(status="accepted")
+    assert closed_quarter()["became_case"] == 70  # 14 of 20
+    _file(anna, 5, start=9000, day=date(2026, 6, 1), status="accepted")
+    after = closed_quarter()
+    assert (after["received"], after["became_case"]) == (25, 80)  # 19 of 25
 
 
 @pytest.fixture
