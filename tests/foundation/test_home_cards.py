@@ -4,6 +4,9 @@ from html.parser import HTMLParser
 
 import pytest
 
+from partners import services
+from partners.choices import Role
+
 
 class MainOutline(HTMLParser):
     """The headings and links inside <main>, in document order."""
@@ -83,3 +86,17 @@ def test_home_cards_per_demo_user(username, client_for):
     """Card headings (the user's organisations) and the links offered, in page order."""
     cards = [text for kind, text in outline(client_for(username)) if kind in {"h3", "a"}]
     assert cards == CARDS[username]
+
+
+def test_user_with_two_roles_gets_each_card_and_each_link_once(client_for, user, demo):
+    sara = user("sara")
+    services.add_membership(sara, demo["organisations"]["Stadswonen"], Role.CORPORATION_STAFF)
+    cards = [text for kind, text in outline(client_for("sara")) if kind in {"h3", "a"}]
+    assert cards == [
+        "Stadswonen",
+        "Wijkteam Noord",
+        *SIGNALS,
+        "/casussen/werkbak/ Werkbak",
+        "/casussen/mijn/ Mijn casussen",
+        "/casussen/ Casussen van het team",
+    ]
