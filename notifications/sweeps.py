@@ -39,9 +39,10 @@ from django.utils.translation import gettext_noop, ngettext
 
 from cases.models import Case, CaseState, Outreach
 from core.working_days import next_working_day, working_days_between
-from partners.choices import OPEN_PLAN_STATUSES, AgreementStatus, OrganisationKind, Role
+from partners.choices import OPEN_PLAN_STATUSES, AgreementStatus, Role
 from partners.models import Agreement, ContactPerson, PlanAction
 from partners.selectors import confirmation_due, confirmation_due_on
+from privacy.policy import municipality_coordinators
 from signals.models import Signal, SignalStatus
 
 from .models import NotificationPreference, Reminder, ReminderKind
@@ -70,19 +71,6 @@ class Due:
 
 def day(value: date) -> str:
     return value.strftime("%d-%m-%Y")
-
-
-def coordinators(municipality: str) -> tuple[dict, tuple[str, str]]:
-    """The active coordinators of a municipality, for a sweep's query: `municipality` is
-    the path from the swept model to the municipality (e.g. "team__municipality"). Returns
-    the filter to apply and the two fields (user id, e-mail) to read per recipient."""
-    members = f"{municipality}__organisations__memberships"
-    in_municipality = {
-        f"{municipality}__organisations__kind": OrganisationKind.MUNICIPALITY,
-        f"{members}__role": Role.COORDINATOR,
-        f"{members}__user__is_active": True,
-    }
-    return in_municipality, (f"{members}__user_id", f"{members}__user__email")
 
 
 # --- claiming ------------------------------------------------------------------------
@@ -259,7 +247,7 @@ def sweep_triage_escalation(today: date) -> list[Due]:
     signals = _awaiting_triage(
         kind, today, today - timedelta(days=LOOKBACK_DAYS), today - timedelta(days=1)
     )
-    in_municipality, coordinator = coordinators("team__municipality")
+    in_municipality, coordinator = municipality_coordinators("team__municipality")
     rows = signals.filter(**in_municipality).values_list(*SIGNAL_FIELDS, *coordinator, named=True)
 
     def text(row):
@@ -490,7 +478,7 @@ def sweep_contact_confirmation(today: date) -> list[Due]:
     ).values_list(
         *fields, "organisation__memberships__user_id", "organisation__memberships__user__email"
     )
-    in_municipality, coordinator = coordinators("district__municipality")
+    in_municipality, coordinator = municipality_coordinators("district__municipality")
     coordinators_rows = contacts.filter(**in_municipality).values_list(*fields, *coordinator)
     rows = []
     for pk, name, organisation, district, confirmed, created, user_id, email in [
@@ -527,7 +515,7 @@ def sweep_contact_confirmation(today: date) -> list[Due]:
 
 def _agreement_sweep(kind: str, date_field: str, subject: str, body: str) -> Callable:
     def sweep(today: date) -> list[Due]:
-        in_municipality, coordinator = coordinators("municipality")
+        in_municipality, coordinator = municipality_coordinators("municipality")
         rows = Agreement.objects.filter(
             status=AgreementStatus.ACTIVE,
             **{

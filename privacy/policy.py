@@ -397,6 +397,26 @@ def signals_of_visible_case(case) -> QuerySet:
 # only (not ended). Members of an organisation may confirm its contacts.
 
 
+def municipality_coordinators(municipality: str) -> tuple[dict, tuple[str, str]]:
+    """The active coordinators of a municipality as a filter for a set-based query (the
+    reminder sweeps): `municipality` is the path from the queried model to the
+    municipality (e.g. "team__municipality"). Returns the filter and the two fields (user
+    id, e-mail) to read per coordinator. It counts the memberships
+    `coordinator_municipality_ids` counts: the coordinator role in a municipality
+    organisation, and an administrator's membership only when the role is not one of
+    PERSONAL_DATA_ROLES (see `memberships`). A filter rather than a user queryset, so
+    the sweep joins object and recipient in one query and each row keeps its object."""
+    members = f"{municipality}__organisations__memberships"
+    counted = {
+        f"{municipality}__organisations__kind": OrganisationKind.MUNICIPALITY,
+        f"{members}__role": Role.COORDINATOR,
+        f"{members}__user__is_active": True,
+    }
+    if Role.COORDINATOR in PERSONAL_DATA_ROLES:
+        counted |= {f"{members}__user__is_staff": False, f"{members}__user__is_superuser": False}
+    return counted, (f"{members}__user_id", f"{members}__user__email")
+
+
 def team_municipality_ids(user) -> set[int]:
     return {
         m.organisation.municipality_id

@@ -3,7 +3,8 @@
 import pytest
 
 from cases import services as case_services
-from partners.models import Organisation
+from partners.choices import Role
+from partners.models import Agreement, Organisation
 from privacy import policy
 from privacy.context_processors import QUESTIONS, Answers
 from tests import helpers
@@ -22,10 +23,10 @@ def seen_by(visible, obj) -> set[str]:
                   "view_contacts", "view_districts"}),
         ("sara", {"list_signals", "work_cases", "view_agreements", "view_contacts",
                   "view_districts"}),
-        ("noor", {"list_signals", "work_cases", "view_agreements", "view_contacts",
-                  "view_districts"}),
-        ("eva", {"view_agreements", "view_contacts", "view_dashboard", "approve_complexes",
-                 "view_districts"}),
+        ("noor", {"list_signals", "work_cases", "triage_signals", "view_agreements",
+                  "view_contacts", "view_districts"}),
+        ("eva", {"view_agreements", "manage_agreements", "view_contacts", "manage_contacts",
+                 "view_dashboard", "approve_complexes", "view_districts"}),
         ("pim", {"inquire_access_log", "review_observations"}),
         ("admin", set()),
     ],
@@ -94,3 +95,44 @@ def test_coordinator_and_privacy_officer_scopes(demo):
     assert set(policy.visible_agreements(anna).values_list("corporation__name", flat=True)) <= {
         "Woonstichting De Linde"
     }
+
+
+def coordinator_ids_of(municipality) -> set[int]:
+    counted, (user_id, _email) = policy.municipality_coordinators("municipality")
+    agreements = Agreement.objects.filter(municipality=municipality, **counted)
+    return set(agreements.values_list(user_id, flat=True))
+
+
+def test_municipality_coordinators_are_its_active_coordinators_only(demo):
+    demostad = demo["municipality"]
+    assert coordinator_ids_of(demostad) == {helpers.user("eva").pk}  # not pim, not the teams
+
+    eva = helpers.user("eva")
+    eva.is_active = False
+    eva.save()
+    assert coordinator_ids_of(demostad) == set()
+
+
+@pytest.mark.parametrize("coordinator_is_personal_data_role", [False, True])
+def test_municipality_coordinators_count_the_memberships_the_policy_counts(
+    demo, monkeypatch, coordinator_is_personal_data_role
+):
+    """An administrator's coordinator membership counts in the sweep exactly when it
+    counts for the administrator's own pages."""
+    if coordinator_is_personal_data_role:
+        monkeypatch.setattr(
+            policy, "PERSONAL_DATA_ROLES", {*policy.PERSONAL_DATA_ROLES, Role.COORDINATOR}
+        )
+    demostad = demo["municipality"]
+    admin = helpers.user("admin")
+    admin.memberships.create(
+        organisation=Organisation.objects.get(name="Gemeente Demostad"), role=Role.COORDINATOR
+    )
+    by_policy = {
+        name
+        for name in ROLES
+        if demostad.pk in policy.coordinator_municipality_ids(helpers.user(name))
+    }
+    swept = {name for name in ROLES if helpers.user(name).pk in coordinator_ids_of(demostad)}
+    assert swept == by_policy
+    assert ("admin" in swept) is not coordinator_is_personal_data_role

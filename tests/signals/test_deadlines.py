@@ -1,16 +1,9 @@
-"""Working-day deadlines as the Algemene termijnenwet counts them."""
+"""Working-day deadlines as the Algemene termijnenwet counts them (the calendar itself:
+`tests/core/test_working_days.py`)."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-import pytest
-
-from core.working_days import (
-    is_working_day,
-    start_day,
-    working_days_between,
-    working_days_counter,
-)
 from signals.deadlines import deadlines
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -22,7 +15,6 @@ def at(*parts) -> datetime:
 
 def test_friday_after_five_counts_from_monday():
     # Friday 20 November 2026, 17:30: day 0 is Monday 23 November.
-    assert start_day(at(2026, 11, 20, 17, 30)) == date(2026, 11, 23)
     assert deadlines(at(2026, 11, 20, 17, 30), 5, 10) == (date(2026, 11, 30), date(2026, 12, 7))
 
 
@@ -31,7 +23,6 @@ def test_friday_before_five_counts_from_friday():
 
 
 def test_weekend_filing_starts_monday():
-    assert start_day(at(2026, 11, 21, 10, 0)) == date(2026, 11, 23)
     assert deadlines(at(2026, 11, 22, 9, 0), 1, 3) == (date(2026, 11, 24), date(2026, 11, 26))
 
 
@@ -52,11 +43,6 @@ def test_good_friday_and_easter_monday_are_skipped():
     assert deadlines(at(2026, 4, 2, 10, 0), 1, 2) == (date(2026, 4, 7), date(2026, 4, 8))
 
 
-@pytest.mark.parametrize("year", [2026, 2027, 2028, 2029])
-def test_fifth_of_may_is_a_holiday_every_year(year):
-    assert not is_working_day(date(year, 5, 5))
-
-
 def test_fifth_of_may_is_skipped():
     # Monday 4 May 2026 -> Wednesday 6 May.
     assert deadlines(at(2026, 5, 4, 10, 0), 1, 1) == (date(2026, 5, 6), date(2026, 5, 6))
@@ -65,24 +51,3 @@ def test_fifth_of_may_is_skipped():
 def test_ascension_day_is_skipped():
     # Wednesday 13 May 2026; Ascension Day is Thursday 14 May.
     assert deadlines(at(2026, 5, 13, 10, 0), 1, 2) == (date(2026, 5, 15), date(2026, 5, 18))
-
-
-def test_kings_day_and_whit_monday_are_not_working_days():
-    assert not is_working_day(date(2026, 4, 27))
-    assert not is_working_day(date(2026, 5, 25))
-    assert is_working_day(date(2026, 5, 26))
-
-
-def test_working_days_between():
-    assert working_days_between(date(2026, 12, 24), date(2027, 1, 4)) == 5
-    assert working_days_between(date(2026, 11, 23), date(2026, 11, 23)) == 0
-
-
-def test_working_days_counter_counts_as_working_days_between():
-    """The district figures count many pairs at once: the same answers, inside and
-    outside the range it was built for, across Christmas, King's Day and a leap day."""
-    counter = working_days_counter(date(2027, 12, 1), date(2028, 5, 31))
-    days = [date(2027, 11, 20) + timedelta(days=n) for n in range(0, 200, 3)]
-    for start in days:
-        for end in days:
-            assert counter(start, end) == working_days_between(start, end), (start, end)
