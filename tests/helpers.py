@@ -1,14 +1,18 @@
 """Shared test data: signals filed through the real service, then (when asked) their dates
 and status set as a team would have left them; cases straight on the models."""
 
+import threading
 from datetime import date, datetime, time, timedelta
 from itertools import count
 
 from django.contrib.auth import get_user_model
+from django.db import connections
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, CaseEventKind, CaseSignal, CaseState
+from privacy import access_log, chain
 from privacy.grants import grant_case_access
+from privacy.models import AccessAction
 from signals.models import Signal, SignalStatus
 from signals.services import file_signal
 
@@ -97,3 +101,34 @@ def case_for(sig, *, state=None, closed_at=None, closed_days_ago=None, outcome="
     )
     grant_case_access(case)
     return case
+
+
+def verify_while_writing(*, seeds: int, writers: int, verifications: int):
+    """Write `seeds` access-log rows, then verify the chain `verifications` times while
+    `writers` threads keep appending rows; returns (results, rows written meanwhile,
+    errors of the writers)."""
+    for i in range(seeds):
+        access_log.record(None, AccessAction.READ, "signal", f"seed-{i}")
+    stop = threading.Event()
+    written, errors = [], []
+
+    def write(n: int):
+        try:
+            while not stop.is_set():
+                access_log.record(None, AccessAction.READ, "signal", f"writer-{n}")
+                written.append(n)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    try:
+        results = [chain.verify() for _ in range(verifications)]
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    return results, len(written), errors
