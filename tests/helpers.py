@@ -13,10 +13,13 @@ from cases.models import Case, CaseEvent, CaseEventKind, CaseSignal, CaseState
 from privacy import access_log, chain
 from privacy.grants import grant_case_access
 from privacy.models import AccessAction
-from signals.models import Signal, SignalStatus
+from signals.models import WGS_STEPS, Signal, SignalStatus
 from signals.services import file_signal
 
 _numbers = count(1)
+
+# A rent-arrears signal with the four Bgs steps the landlord must take first, all taken.
+WGS_STEPS_TAKEN = dict.fromkeys(WGS_STEPS, True)
 
 
 def user(name):
@@ -43,14 +46,7 @@ def signal(
         "external_reference": f"EXT-{next(_numbers)}",
     }
     if kind == "rent_arrears":
-        data.update(
-            arrears_amount="1250,00",
-            arrears_months=3,
-            wgs_reminder_sent=True,
-            wgs_contact_attempted=True,
-            wgs_handover_offered=True,
-            wgs_debt_help_pointed=True,
-        )
+        data.update(arrears_amount="1250,00", arrears_months=3, **WGS_STEPS_TAKEN)
     filed = file_signal(user(by) if isinstance(by, str) else by, data)
     if fields:
         Signal.objects.filter(pk=filed.pk).update(**fields)
