@@ -133,13 +133,7 @@ def agreement_edit(request, pk: int):
 
 def _lifecycle(request, pk: int, service, success: str):
     agreement = selectors.editable_agreement_for(request.user, pk)
-    try:
-        service(request.user, agreement)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
+    report_outcome(request, lambda: service(request.user, agreement), success)
     return redirect(_agreement_url(agreement))
 
 
