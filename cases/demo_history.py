@@ -20,7 +20,7 @@ from django.utils import timezone
 from core.kinds import SignalKind
 from core.working_days import add_working_days, is_working_day, start_day
 from signals.intake import agreed_terms
-from signals.models import DeclineReason, Outcome, Signal
+from signals.models import WGS_STEPS, DeclineReason, Outcome, Signal
 from signals.services import file_signal
 
 from .models import Case, CaseEvent, CaseState
@@ -134,10 +134,7 @@ def _story(source, filer: str, moment: datetime, today: date) -> Story:
         data |= {
             "arrears_amount": f"{source.randrange(900, 4200)}.00",
             "arrears_months": source.randrange(2, 6),
-            "wgs_reminder_sent": True,
-            "wgs_contact_attempted": True,
-            "wgs_debt_help_pointed": True,
-            "wgs_handover_offered": True,
+            **dict.fromkeys(WGS_STEPS, True),
         }
     roll = source.random()
     if age < 3 or (age < 10 and roll < 0.5):

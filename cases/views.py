@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.csv_files import excel_csv_response
+from core.feedback import report_outcome
 from core.forms import add_service_errors
 from privacy import policy
 from signals.models import SignalKind, SignalStatus, Urgency
@@ -538,12 +539,11 @@ def end_share(request, case_id):
     if not policy.can_manage_case(request.user, case):
         raise PermissionDenied(_("Alleen een triagist van het wijkteam kan dit doen."))
     form = EndShareForm(request.POST)
-    try:
+
+    def end():
         if not form.is_valid():
             raise ValidationError(_("Kies een gebruiker."))
         services.end_share(request.user, case, form.cleaned_data["with_user"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Het delen is beëindigd."))
+
+    report_outcome(request, end, _("Het delen is beëindigd."))
     return redirect("cases:detail", case_id=case.pk)

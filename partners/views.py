@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.csv_files import excel_csv_response
+from core.feedback import report_outcome
 from core.forms import add_service_errors
 from core.kinds import SignalKind
 from privacy import policy
@@ -132,13 +133,7 @@ def agreement_edit(request, pk: int):
 
 def _lifecycle(request, pk: int, service, success: str):
     agreement = selectors.editable_agreement_for(request.user, pk)
-    try:
-        service(request.user, agreement)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
+    report_outcome(request, lambda: service(request.user, agreement), success)
     return redirect(_agreement_url(agreement))
 
 
@@ -249,12 +244,11 @@ def contact_end(request, pk: int):
 @require_POST
 def contact_confirm(request, pk: int):
     contact = selectors.visible_contact_for(request.user, pk)
-    try:
-        services.confirm_contact(request.user, contact)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Bevestigd: %(name)s is nog juist.") % {"name": contact.name})
+    report_outcome(
+        request,
+        lambda: services.confirm_contact(request.user, contact),
+        _("Bevestigd: %(name)s is nog juist.") % {"name": contact.name},
+    )
     return redirect("partners:contacts")
 
 
@@ -488,14 +482,11 @@ def complex_approvals(request):
 @require_POST
 def complex_approve(request, pk: int):
     complex_ = selectors.approvable_complex_for(request.user, pk)
-    try:
-        services.approve_complex(request.user, complex_)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request, _("De adreslijst van %(code)s is goedgekeurd.") % {"code": complex_.code}
-        )
+    report_outcome(
+        request,
+        lambda: services.approve_complex(request.user, complex_),
+        _("De adreslijst van %(code)s is goedgekeurd.") % {"code": complex_.code},
+    )
     return redirect("partners:complex_approvals")
 
 

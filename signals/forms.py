@@ -10,7 +10,7 @@ from partners.choices import OrganisationKind
 from partners.models import Organisation
 
 from .intake import clean_signal_input
-from .models import SignalStatus, Urgency
+from .models import WGS_STEPS, SignalStatus, Urgency
 
 REQUIRED = {"required": _("Dit veld is verplicht.")}
 
@@ -94,15 +94,7 @@ class SignalForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
-    ARREARS_FIELDS = (
-        "arrears_amount",
-        "arrears_months",
-        "wgs_contact_attempted",
-        "wgs_debt_help_pointed",
-        "wgs_reminder_sent",
-        "wgs_handover_offered",
-        "eviction_date",
-    )
+    ARREARS_FIELDS = ("arrears_amount", "arrears_months", *WGS_STEPS, "eviction_date")
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,18 +1,25 @@
 """Shared test data: signals filed through the real service, then (when asked) their dates
 and status set as a team would have left them; cases straight on the models."""
 
+import threading
 from datetime import date, datetime, time, timedelta
 from itertools import count
 
 from django.contrib.auth import get_user_model
+from django.db import connections
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, CaseEventKind, CaseSignal, CaseState
+from privacy import access_log, chain
 from privacy.grants import grant_case_access
-from signals.models import Signal, SignalStatus
+from privacy.models import AccessAction
+from signals.models import WGS_STEPS, Signal, SignalStatus
 from signals.services import file_signal
 
 _numbers = count(1)
+
+# A rent-arrears signal with the four Bgs steps the landlord must take first, all taken.
+WGS_STEPS_TAKEN = dict.fromkeys(WGS_STEPS, True)
 
 
 def user(name):
@@ -39,14 +46,7 @@ def signal(
         "external_reference": f"EXT-{next(_numbers)}",
     }
     if kind == "rent_arrears":
-        data.update(
-            arrears_amount="1250,00",
-            arrears_months=3,
-            wgs_reminder_sent=True,
-            wgs_contact_attempted=True,
-            wgs_handover_offered=True,
-            wgs_debt_help_pointed=True,
-        )
+        data.update(arrears_amount="1250,00", arrears_months=3, **WGS_STEPS_TAKEN)
     filed = file_signal(user(by) if isinstance(by, str) else by, data)
     if fields:
         Signal.objects.filter(pk=filed.pk).update(**fields)
@@ -97,3 +97,34 @@ def case_for(sig, *, state=None, closed_at=None, closed_days_ago=None, outcome="
     )
     grant_case_access(case)
     return case
+
+
+def verify_while_writing(*, seeds: int, writers: int, verifications: int):
+    """Write `seeds` access-log rows, then verify the chain `verifications` times while
+    `writers` threads keep appending rows; returns (results, rows written meanwhile,
+    errors of the writers)."""
+    for i in range(seeds):
+        access_log.record(None, AccessAction.READ, "signal", f"seed-{i}")
+    stop = threading.Event()
+    written, errors = [], []
+
+    def write(n: int):
+        try:
+            while not stop.is_set():
+                access_log.record(None, AccessAction.READ, "signal", f"writer-{n}")
+                written.append(n)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    try:
+        results = [chain.verify() for _ in range(verifications)]
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    return results, len(written), errors

@@ -16,15 +16,13 @@ from cases.models import Case, CaseEventKind, Outreach
 from privacy.models import AccessAction, AccessLog
 from privacy.retention import erase_cases
 from signals.models import Signal
+from tests.helpers import WGS_STEPS_TAKEN
 
 ARREARS = {
     "kind": "rent_arrears",
     "arrears_amount": "1250,00",
     "arrears_months": 3,
-    "wgs_contact_attempted": True,
-    "wgs_debt_help_pointed": True,
-    "wgs_reminder_sent": True,
-    "wgs_handover_offered": True,
+    **WGS_STEPS_TAKEN,
 }
 
 

@@ -3,6 +3,7 @@ court, the coordinator's monitor. The case rows use `cases_case` of `cases.py` (
 Noord; anna filed its signal)."""
 
 from signals.services import file_signal
+from tests.helpers import WGS_STEPS_TAKEN
 
 from . import Row
 from .cases import API_BASE, BASE, case_worker
@@ -27,10 +28,7 @@ def setup(world):
             "description": "Drie maanden huur niet betaald.",
             "arrears_amount": "900,00",
             "arrears_months": 3,
-            "wgs_contact_attempted": True,
-            "wgs_debt_help_pointed": True,
-            "wgs_reminder_sent": True,
-            "wgs_handover_offered": True,
+            **WGS_STEPS_TAKEN,
         },
     )
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from privacy import access_log, chain, retention
 from privacy.models import AccessAction, AccessLog, AccessLogCheckpoint
-from tests.helpers import user
+from tests.helpers import user, verify_while_writing
 
 
 def write_rows(n, who="sara"):
@@ -135,35 +135,8 @@ def test_concurrent_writers_keep_one_chain():
 def test_verify_under_concurrent_writers_raises_no_false_alarm():
     """Verification while others keep writing: the head and the rows come from one
     snapshot, so a row appended meanwhile is not reported as a missing link."""
-    import threading
-
-    from django.db import connections
-
-    stop = threading.Event()
-    errors, written = [], []
-
-    def write(thread: int):
-        try:
-            while not stop.is_set():
-                access_log.record(None, AccessAction.READ, "signal", f"w{thread}")
-                written.append(thread)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    for i in range(300):
-        access_log.record(None, AccessAction.READ, "signal", f"seed-{i}")
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(2)]
-    for thread in threads:
-        thread.start()
-    try:
-        results = [chain.verify() for _ in range(8)]
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join()
+    results, written, errors = verify_while_writing(seeds=300, writers=2, verifications=8)
     assert errors == []
-    assert len(written) > 0
+    assert written > 0
     assert [(r.ok, r.problem) for r in results] == [(True, "")] * 8
     assert chain.verify().rows == AccessLog.objects.count()

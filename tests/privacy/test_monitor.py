@@ -11,6 +11,7 @@ from cases.models import Case
 from partners.models import AgreementTerm, Municipality
 from privacy.monitor import monitor
 from signals.services import file_signal
+from tests.helpers import WGS_STEPS_TAKEN
 
 ARREARS = {
     "kind": "rent_arrears",
@@ -18,10 +19,7 @@ ARREARS = {
     "description": "Huur niet betaald.",
     "arrears_amount": "700,00",
     "arrears_months": 2,
-    "wgs_contact_attempted": True,
-    "wgs_debt_help_pointed": True,
-    "wgs_reminder_sent": True,
-    "wgs_handover_offered": True,
+    **WGS_STEPS_TAKEN,
 }
 
 

@@ -5,14 +5,10 @@ run checks that migration 0006 moves an existing free-text reason out of the log
 leaves a chain that verifies."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-BASE = Path(__file__).resolve().parents[2]
+from tests.migration_helpers import manage_sqlite, shell_result
 
 OLD_ROW = """
 from django.db import connection
@@ -72,36 +68,13 @@ print("RESULT " + json.dumps(out))
 """
 
 
-def manage(database: Path, *args: str) -> str:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("REDIS_URL", "CELERY_BROKER_URL", "DJANGO_ENV")
-    }
-    env["DATABASE_URL"] = f"sqlite:///{database}"
-    env["CELERY_DATA_DIR"] = str(database.parent / "celery")
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=BASE,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
-
-
 @pytest.fixture(scope="module")
 def sqlite_result(tmp_path_factory):
     database = tmp_path_factory.mktemp("sqlite") / "x.sqlite3"
-    manage(database, "migrate", "privacy", "0005", "--noinput")
-    manage(database, "shell", "-c", OLD_ROW)
-    manage(database, "migrate", "--noinput")
-    output = manage(database, "shell", "-c", CHECK)
-    line = next(line for line in output.splitlines() if line.startswith("RESULT "))
-    return json.loads(line.removeprefix("RESULT "))
+    manage_sqlite(database, "migrate", "privacy", "0005", "--noinput")
+    manage_sqlite(database, "shell", "-c", OLD_ROW)
+    manage_sqlite(database, "migrate", "--noinput")
+    return json.loads(shell_result(database, CHECK))
 
 
 def test_attack_sqlite_access_log_update_and_delete_succeed(sqlite_result):

@@ -17,11 +17,10 @@ from notifications.models import Reminder
 from notifications.tasks import requeue_pending, sweep_and_queue
 from partners.demo import load_demo_world
 from partners.models import Organisation
-from privacy import access_log, chain
-from privacy.models import AccessAction
 from signals.imports import waiting_imports
 from signals.models import ImportStatus, Signal, SignalImport, SignalStatus
 from signals.tasks import start_waiting_imports
+from tests.helpers import verify_while_writing
 
 from .conftest import VISIBILITY_TIMEOUT, wait_for
 
@@ -253,34 +252,9 @@ def test_upload_while_the_broker_is_down_is_processed_later(broker, workers, rep
 
 
 def test_verify_under_concurrent_writers_raises_no_false_alarm(transactional_db, report):
-    for i in range(2_000):
-        access_log.record(None, AccessAction.READ, "signal", f"seed-{i}")
-    stop = threading.Event()
-    written, errors = [], []
-
-    def write(n: int):
-        try:
-            while not stop.is_set():
-                access_log.record(None, AccessAction.READ, "signal", f"writer-{n}")
-                written.append(n)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    try:
-        results = [chain.verify() for _ in range(20)]
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join()
+    results, written, errors = verify_while_writing(seeds=2_000, writers=4, verifications=20)
     alarms = [r for r in results if not r.ok]
-    report(
-        verifications=len(results), rows_written_meanwhile=len(written), false_alarms=len(alarms)
-    )
+    report(verifications=len(results), rows_written_meanwhile=written, false_alarms=len(alarms))
     assert errors == []
     assert written
     assert alarms == []

@@ -3,6 +3,7 @@
 import pytest
 
 from signals.services import file_signal
+from tests.helpers import WGS_STEPS_TAKEN
 
 NUISANCE = {
     "kind": "nuisance",
@@ -17,10 +18,7 @@ RENT_ARREARS = {
     "description": "Drie maanden huur niet betaald.",
     "arrears_amount": "1250,00",
     "arrears_months": 3,
-    "wgs_reminder_sent": True,
-    "wgs_contact_attempted": True,
-    "wgs_handover_offered": True,
-    "wgs_debt_help_pointed": True,
+    **WGS_STEPS_TAKEN,
 }
 
 

@@ -12,6 +12,7 @@ from signals import selectors
 from signals.intake import DuplicateSignal, next_references
 from signals.models import Signal
 from signals.services import file_signal
+from tests.helpers import WGS_STEPS_TAKEN
 
 from .conftest import NUISANCE
 
@@ -131,10 +132,7 @@ def test_filters_and_search(file_as, user):
         postcode="1025 AB",
         arrears_amount="10",
         arrears_months=1,
-        wgs_reminder_sent=True,
-        wgs_contact_attempted=True,
-        wgs_handover_offered=True,
-        wgs_debt_help_pointed=True,
+        **WGS_STEPS_TAKEN,
     )
     anna, omar = user("anna"), user("omar")
     assert set(selectors.signal_list(anna, {"kind": "rent_arrears"})) == {arrears}
