@@ -13,7 +13,6 @@ notification: the filer must not learn that the team already knew the household.
 
 import logging
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone, translation
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from cases import events as case_events
 from cases.models import Case
+from privacy import policy
 from signals.models import Signal
 
 from .models import ReminderKind
@@ -133,16 +133,9 @@ def _to_colleagues(event_kind, signal: Signal, subject: str, body: str) -> list[
     `COLLEAGUE_SIGNAL` (off by default), with the filer's text. One kind for the three
     events, so the event goes into the object key: accepted and closed on one day both
     arrive, each once. The filer is told as filer only."""
-    colleagues = (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            memberships__organisation_id=signal.organisation_id,
-            notification_preferences__kind=ReminderKind.COLLEAGUE_SIGNAL,
-            notification_preferences__email=True,
-        )
-        .exclude(pk=signal.filed_by_id)
-        .distinct()
+    colleagues = policy.signal_colleagues(signal).filter(
+        notification_preferences__kind=ReminderKind.COLLEAGUE_SIGNAL,
+        notification_preferences__email=True,
     )
     return _notify(
         ReminderKind.COLLEAGUE_SIGNAL,

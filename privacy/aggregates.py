@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from types import MappingProxyType
 
 from django.db import connection
 from django.db.models import Count, F, IntegerField, Q
@@ -710,7 +711,7 @@ def _district_triage_days(signals, district_ids, first: date, last: date):
     )
 
 
-def protected_quarter(rows: list[dict], districts: Sequence[int]) -> dict:
+def protected_quarter(rows: list[dict], districts: Sequence[int]) -> Mapping:
     """Protect one quarter's cube of the whole municipality (district x kind, with the
     central team's signals as district `NO_DISTRICT`). Every district page of the same
     municipality publishes from the same tables, so no two published numbers — across
@@ -720,7 +721,7 @@ def protected_quarter(rows: list[dict], districts: Sequence[int]) -> dict:
     Every district page and analysis of the municipality protects the same quarters, and
     a closed quarter's counts rarely change, so the result is cached on the counts
     themselves: changed counts are a different key, never a stale table. The tables
-    returned are shared: read them, never change them."""
+    returned are shared between requests, so they are read-only mappings."""
     cube = tuple(
         sorted(
             (
@@ -737,7 +738,7 @@ def protected_quarter(rows: list[dict], districts: Sequence[int]) -> dict:
 
 
 @functools.lru_cache(maxsize=1024)
-def _protected_quarter(cube: tuple, districts: tuple, outcome_values: tuple) -> dict:
+def _protected_quarter(cube: tuple, districts: tuple, outcome_values: tuple) -> Mapping:
     outcomes = [*outcome_values, NO_OUTCOME]
     received, case, outcome = defaultdict(int), defaultdict(int), defaultdict(int)
     for d, kind, outcome_value, n, became_case in cube:
@@ -761,7 +762,7 @@ def _protected_quarter(cube: tuple, districts: tuple, outcome_values: tuple) -> 
         for key in table:
             if not totals[key[:-1]]:
                 table[key] = None
-    return tables
+    return MappingProxyType({name: MappingProxyType(table) for name, table in tables.items()})
 
 
 def _outcome_values() -> list[str]:

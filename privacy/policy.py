@@ -100,17 +100,22 @@ def teams(user) -> list:
     return list(seen.values())
 
 
+def members_with_role(organisation_id: int, roles) -> QuerySet:
+    """Active users holding one of `roles` in the organisation, counted as `memberships`
+    counts them: an administrator's personal-data role counts for nothing."""
+    members = get_user_model().objects.filter(
+        is_active=True,
+        memberships__organisation_id=organisation_id,
+        memberships__role__in=roles,
+    )
+    if set(roles) & PERSONAL_DATA_ROLES:
+        members = members.exclude(is_staff=True).exclude(is_superuser=True)
+    return members.distinct()
+
+
 def team_members(team_id: int) -> QuerySet:
     """Active users with a team role in the team: who may be assigned its cases."""
-    return (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            memberships__organisation_id=team_id,
-            memberships__role__in=TEAM_ROLES,
-        )
-        .distinct()
-    )
+    return members_with_role(team_id, TEAM_ROLES)
 
 
 def triage_team_ids(user) -> set[int]:
@@ -263,6 +268,15 @@ def team_signals(user, team_id: int) -> QuerySet:
 def can_download_receipt(user, signal) -> bool:
     """The receipt for court is the filing organisation's: its staff only."""
     return signal.organisation_id in corporation_ids(user)
+
+
+def signal_colleagues(signal) -> QuerySet:
+    """Who may hear of a signal's progress as the filer's colleague: the filing
+    corporation's staff (the role that may see the organisation's signals), the filer
+    excluded (told as filer)."""
+    return members_with_role(signal.organisation_id, {Role.CORPORATION_STAFF}).exclude(
+        pk=signal.filed_by_id
+    )
 
 
 def can_follow_up(user, signal) -> bool:

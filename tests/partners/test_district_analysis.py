@@ -316,3 +316,17 @@ def test_no_published_district_figure_reveals_a_small_count(rows):
             assert table[(*key, ALL)] == total
             if total is None:
                 assert all(table[(*key, c)] is None for c in categories)
+
+
+def test_cached_quarter_tables_cannot_be_changed_by_one_reader_for_the_next():
+    """The protected tables are cached and shared between requests: a reader that wrote
+    into them would change what the next district page publishes."""
+    rows = [{"district_id": DISTRICTS[0], "kind": KINDS[0], "outcome": None, "n": 12, "case": 3}]
+    tables = protected_quarter(rows, DISTRICTS)
+    key = (DISTRICTS[0], KINDS[0])
+    published = dict(tables["received"])
+    with pytest.raises(TypeError):
+        tables["received"][key] = 2
+    with pytest.raises(TypeError):
+        tables["received"] = {}
+    assert dict(protected_quarter(rows, DISTRICTS)["received"]) == published

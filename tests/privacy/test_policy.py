@@ -69,6 +69,27 @@ def test_a_signal_is_seen_by_its_filer_and_the_routed_team_only(demo):
     assert not policy.can_triage_signal(helpers.user("anna"), signal)
 
 
+def test_signal_colleagues_are_the_filing_corporations_staff_but_the_filer(demo):
+    from django.contrib.auth import get_user_model
+
+    corporation = Organisation.objects.get(name="Woonstichting De Linde")
+    users = get_user_model().objects
+    lotte = users.create_user("lotte")
+    lotte.memberships.create(organisation=corporation, role=Role.CORPORATION_STAFF)
+    officer = users.create_user("pieter")
+    officer.memberships.create(organisation=corporation, role=Role.PRIVACY_OFFICER)
+    gone = users.create_user("gone", is_active=False)
+    gone.memberships.create(organisation=corporation, role=Role.CORPORATION_STAFF)
+    admin = helpers.user("admin")
+    admin.memberships.create(organisation=corporation, role=Role.CORPORATION_STAFF)
+    signal = helpers.signal(by="anna", house_number=5)
+    names = set(policy.signal_colleagues(signal).values_list("username", flat=True))
+    # Staff of the filing corporation only: not the filer, not another role, not an
+    # inactive account, not an administrator's personal-data role, not another corporation.
+    assert "lotte" in names
+    assert names.isdisjoint({"anna", "pieter", "gone", "admin", "bram"})
+
+
 def test_a_case_is_seen_by_its_team_not_by_the_filer(demo):
     noor = helpers.user("noor")
     case = case_services.accept_signal(noor, helpers.signal(house_number=5))
