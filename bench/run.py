@@ -1057,7 +1057,8 @@ def print_table(results: list[Result]) -> None:
 
 
 def _margin(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f} %"
+    # One decimal, so a 19.6 % margin does not read as the 20 % it falls short of.
+    return "—" if value is None else f"{value:.1f} %"
 
 
 PROFILE_PARTS = ("sql_ms", "python_ms", "template_ms", "access_log_ms")

@@ -136,7 +136,7 @@ def test_verdict_needs_p95_at_or_under_the_goal_and_a_list_within_its_ratio():
 def test_table_and_json_show_the_same_margins_and_summary(capsys):
     results = [
         _result("ruim", 40.0, 50),  # 20 % margin: counts
-        _result("krap", 90.0, 100),  # 10 %: passes, without margin
+        _result("krap", 80.4, 100),  # 19.6 %: passes, without margin (shown as 19.6 %)
         _result("traag", 150.0, 100),
         _result("lijst", 10.0, 100, ratio=40.0, max_ratio=20),
         _result("zonder norm", 10.0, None),
@@ -148,7 +148,7 @@ def test_table_and_json_show_the_same_margins_and_summary(capsys):
     margins = {r["name"]: r["margin_pct"] for r in report["results"]}
     assert margins == {
         "ruim": 20,
-        "krap": 10,
+        "krap": 19.6,
         "traag": -50,
         "lijst": 90,
         "zonder norm": None,
@@ -159,7 +159,7 @@ def test_table_and_json_show_the_same_margins_and_summary(capsys):
     assert "marge" in columns and "max" in columns
     for row in rows:
         name = next(n for n in margins if row.startswith(n + " "))
-        expected = "—" if margins[name] is None else f"{margins[name]:.0f} %"
+        expected = "—" if margins[name] is None else f"{margins[name]:.1f} %"
         assert f"  {expected}  " in row, row
     assert "FAIL (ratio > 20)" in out and "FAIL (p95 > 100 ms)" in out
     assert report["summary"] == {
