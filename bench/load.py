@@ -601,6 +601,7 @@ def measure_load(
             "sampled": {
                 **sampler.summary(),
                 "client_cores": round(client_cores / max(1e-6, elapsed + warmup), 2),
+                "load_average_1m": round(os.getloadavg()[0], 2),  # the machine's, at the end
             },
         }
         runs.append(run)
