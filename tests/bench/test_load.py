@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 
+from bench.__main__ import parse_args
 from bench.generate import SCALES, populate
 from bench.load import (
     MIX,
@@ -101,6 +102,17 @@ def test_role_counts_and_user_list_option():
     for wrong in ("", "0,8", "acht"):
         with pytest.raises(ValueError):
             parse_users(wrong)
+
+
+def test_load_options():
+    args = parse_args(["--load", "--load-users", "4,2", "--load-seconds", "3", "--workers", "2"])
+    assert (args.load, args.load_users, args.load_seconds, args.workers) == (True, [2, 4], 3.0, 2)
+    default = parse_args(["--scale", "small", "--no-generate", "--load"])
+    assert (default.load_users, default.load_seconds, default.workers) == ([8, 16, 32], 30.0, 4)
+    assert parse_args([]).load is False
+    for wrong in (["--load", "--only", "healthz"], ["--load-users", "0"], ["--load-seconds", "0"]):
+        with pytest.raises(SystemExit):
+            parse_args(wrong)
 
 
 def test_a_user_without_cases_or_signals_gets_no_requests_for_them():
