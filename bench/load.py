@@ -474,11 +474,20 @@ class Sampler:
     and its workers and of PostgreSQL's processes for this database (its backends and the
     server's background processes), the whole machine's CPU, and `pg_stat_activity`:
     backends waiting on a lock, those waiting on the access-log chain head, active ones
-    and connections."""
+    and connections. With `application_name` only the server's own backends count."""
 
-    def __init__(self, database_url: str, server_pid: int | None, interval=SAMPLE_SECONDS):
+    def __init__(
+        self,
+        database_url: str,
+        server_pid: int | None,
+        interval=SAMPLE_SECONDS,
+        application_name: str | None = None,
+    ):
         self.database_url = database_url
         self.server_pid = server_pid
+        # The server's connections carry this name, so other clients of the same
+        # database are not counted; None: every backend of the database.
+        self.application_name = application_name
         self.interval = interval
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -519,10 +528,11 @@ class Sampler:
     def _sample(self, cursor) -> None:
         cursor.execute(
             "SELECT pid, datname IS NULL, state, wait_event_type = 'Lock', "
-            "query ILIKE %s FROM pg_stat_activity "
-            "WHERE (datname = current_database() OR datname IS NULL) "
+            "query ILIKE %(chain)s FROM pg_stat_activity "
+            "WHERE (datname IS NULL OR (datname = current_database() "
+            "AND (%(app)s::text IS NULL OR application_name = %(app)s::text))) "
             "AND pid <> pg_backend_pid()",
-            [f"%{CHAIN_HEAD_TABLE}%"],
+            {"chain": f"%{CHAIN_HEAD_TABLE}%", "app": self.application_name},
         )
         rows = cursor.fetchall()
         backends = [r for r in rows if not r[1]]
@@ -576,6 +586,7 @@ def measure_load(
     workers: int,
     server_pid: int | None = None,
     warmup: float = WARMUP_SECONDS,
+    application_name: str | None = None,
 ) -> dict:
     """Run the mix for every N in `user_counts` against the server on `port`."""
     from django.db import connections
@@ -588,7 +599,7 @@ def measure_load(
         sessions.prepare(users)
         connections.close_all()  # the run itself does not use Django's connection
         client_before = _cpu_ticks(os.getpid()) or 0
-        with Sampler(database_url, server_pid) as sampler:
+        with Sampler(database_url, server_pid, application_name=application_name) as sampler:
             samples, elapsed = run_users(
                 port, users, seconds, sessions, f"{run_id}-{count}", warmup
             )
@@ -707,9 +718,25 @@ def main(
 
     user_counts = list(user_counts or DEFAULT_USERS)
     port = run.free_port()
-    server = run.start_server(env, port, workers)
+    # The server's PostgreSQL connections are named, so the sampler counts only them
+    # (others may use the same database meanwhile).
+    application_name = f"wp-bench-load-{port}"
+    separator = "&" if "?" in database_url else "?"
+    server_env = {
+        **env,
+        "DATABASE_URL": f"{database_url}{separator}application_name={application_name}",
+    }
+    server = run.start_server(server_env, port, workers)
     try:
-        load = measure_load(port, database_url, user_counts, seconds, workers, server.pid)
+        load = measure_load(
+            port,
+            database_url,
+            user_counts,
+            seconds,
+            workers,
+            server.pid,
+            application_name=application_name,
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -183,3 +183,26 @@ def test_load_run_against_a_live_server(tiny_world, live_server):
     if "signaal melden API" in run["kinds"]:
         filed = Signal.objects.filter(external_reference__startswith=f"LOAD-{load['run_id']}-2-")
         assert filed.count() == run["kinds"]["signaal melden API"]["requests"]
+
+
+def test_sampler_counts_only_the_named_servers_connections(transactional_db):
+    import time
+
+    import psycopg2
+
+    from bench.load import Sampler
+
+    url = _database_url()
+    server = psycopg2.connect(url, application_name="wp-bench-load-test")
+    try:
+        figures = {}
+        for name in ("wp-bench-load-test", "een-andere-server", None):
+            with Sampler(url, None, interval=0.1, application_name=name) as sampler:
+                time.sleep(0.3)
+            figures[name] = sampler.summary()
+    finally:
+        server.close()
+    assert figures["wp-bench-load-test"]["connections_max"] == 1
+    assert figures["een-andere-server"]["connections_max"] == 0
+    assert figures[None]["connections_max"] >= 1
+    assert figures[None]["samples"] >= 3 and figures[None]["max_connections"] > 0
