@@ -41,10 +41,12 @@ test-reliability: install
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(PY) -m pytest tests/reliability -m reliability -s -q $(PYTEST_ARGS)
 
 # Benchmark on PostgreSQL: generates wp_bench_$(SCALE), serves it with gunicorn and measures
-# (docs/performance.md). `make bench SCALE=small` takes a few minutes.
+# (docs/performance.md). `make bench SCALE=small` takes a few minutes. `make bench LOAD=1`
+# runs the concurrent mixed load (N = 8, 16, 32 virtual users) instead of the targets.
 SCALE ?= national
+LOAD ?=
 bench: install
-	$(PY) -m bench --scale $(SCALE)
+	$(PY) -m bench --scale $(SCALE)$(if $(LOAD), --load)
 
 lint: install
 	$(VENV)/bin/ruff check --fix .

@@ -507,14 +507,14 @@ class Http:
         self.conn.close()
 
 
-def login(port: int, username: str) -> dict:
+def login(port: int, username: str, password: str = DEMO_PASSWORD) -> dict:
     """Sign in through the login form (CSRF included) and return the session cookies."""
     client = Http(port)
     client.request("GET", "/inloggen/")
     form = urlencode(
         {
             "username": username,
-            "password": DEMO_PASSWORD,
+            "password": password,
             "csrfmiddlewaretoken": client.cookies.get("csrftoken", ""),
         }
     ).encode()
@@ -1040,12 +1040,7 @@ def print_table(results: list[Result]) -> None:
         ]
         for r in results
     ]
-    widths = [max(len(str(x)) for x in column) for column in zip(header, *rows, strict=True)]
-    line = "  ".join(f"{{:<{w}}}" for w in widths)
-    print(line.format(*header))
-    print("  ".join("-" * w for w in widths))
-    for row in rows:
-        print(line.format(*row))
+    print_rows(header, rows)
     slowest = [r for r in results if r.profile and r.profile.get("slowest_sql")]
     if slowest:
         print("\nTraagste query per doel (in het verzoek van de p50):")
@@ -1059,6 +1054,16 @@ def print_table(results: list[Result]) -> None:
 def _margin(value: float | None) -> str:
     # One decimal, so a 19.6 % margin does not read as the 20 % it falls short of.
     return "—" if value is None else f"{value:.1f} %"
+
+
+def print_rows(header: list[str], rows: list[list]) -> None:
+    """A plain text table with columns as wide as their widest cell."""
+    widths = [max(len(str(x)) for x in column) for column in zip(header, *rows, strict=True)]
+    line = "  ".join(f"{{:<{w}}}" for w in widths)
+    print(line.format(*header))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print(line.format(*row))
 
 
 PROFILE_PARTS = ("sql_ms", "python_ms", "template_ms", "access_log_ms")
@@ -1133,13 +1138,9 @@ def parse_only(values: list[str] | None) -> set[str] | None:
     return chosen
 
 
-def main(
-    scale_name: str,
-    database_url: str,
-    generate: bool = True,
-    workers: int = 4,
-    only: set[str] | None = None,
-) -> dict:
+def prepare(scale_name: str, database_url: str, generate: bool) -> tuple[dict, dict]:
+    """Set up Django on the benchmark database and (re)generate it unless `generate` is
+    False; returns the server's environment and the generation figures."""
     # The in-process test client has no collected static files to serve; that is fine.
     warnings.filterwarnings("ignore", message="No directory at")
     env = bench_environment(database_url)
@@ -1149,29 +1150,41 @@ def main(
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-    from django.utils import timezone
 
     from bench import generate as generator
 
-    scale = generator.SCALES[scale_name]
-    plan = PLANS[scale_name]
     started = time.perf_counter()
-    generation: dict = {"skipped": not generate}
-    if generate:
-        connection.close()
-        generator.recreate_database(database_url)
-        call_command("migrate", verbosity=0)
-        migrated = time.perf_counter()
-        counts = generator.populate(scale)
-        loaded = time.perf_counter()
-        generator.analyze()
-        generation = {
-            "migrate_s": round(migrated - started, 1),
-            "load_s": round(loaded - migrated, 1),
-            "analyze_s": round(time.perf_counter() - loaded, 1),
-            "counts": counts,
-        }
-        print(f"Gegenereerd in {time.perf_counter() - started:.0f} s: {counts}", flush=True)
+    if not generate:
+        return env, {"skipped": True}
+    connection.close()
+    generator.recreate_database(database_url)
+    call_command("migrate", verbosity=0)
+    migrated = time.perf_counter()
+    counts = generator.populate(generator.SCALES[scale_name])
+    loaded = time.perf_counter()
+    generator.analyze()
+    generation = {
+        "migrate_s": round(migrated - started, 1),
+        "load_s": round(loaded - migrated, 1),
+        "analyze_s": round(time.perf_counter() - loaded, 1),
+        "counts": counts,
+    }
+    print(f"Gegenereerd in {time.perf_counter() - started:.0f} s: {counts}", flush=True)
+    return env, generation
+
+
+def main(
+    scale_name: str,
+    database_url: str,
+    generate: bool = True,
+    workers: int = 4,
+    only: set[str] | None = None,
+) -> dict:
+    started = time.perf_counter()
+    env, generation = prepare(scale_name, database_url, generate)
+    from django.utils import timezone
+
+    plan = PLANS[scale_name]
     run_id = uuid.uuid4().hex[:8]
     context = build_context(run_id)
     results = measure_all(env, plan, context, database_url, workers, only)
