@@ -45,7 +45,11 @@ from .models import CaseState
 def tray(request):
     team = selectors.active_team(request.user, request.session)
     filters = selectors.TrayFilters.from_query(request.GET)
-    page = selectors.tray_page(request.user, team.pk, filters, request.GET.get("page"))
+    today = timezone.localdate()
+    counts = selectors.tray_counts(request.user, team.pk, today)
+    page = selectors.tray_page(
+        request.user, team.pk, filters, request.GET.get("page"), counts, today
+    )
     conversations = selectors.conversations_shown(request.user, team.pk)
     is_lead = policy.can_triage_in_team(request.user, team.pk)
     query = request.GET.copy()
@@ -55,9 +59,9 @@ def tray(request):
         "teams": selectors.user_teams(request.user),
         "page": page,
         "filters": filters,
-        "counts": selectors.tray_counts(request.user, team.pk),
+        "counts": counts,
         "conversations": conversations,
-        "today": timezone.localdate(),
+        "today": today,
         "kinds": SignalKind.choices,
         "urgencies": Urgency.choices,
         "is_lead": is_lead,
@@ -368,7 +372,7 @@ def _render_case(request, case, status=200, **bound):
     context = {
         "case": case,
         "signals": selectors.case_signals(case),
-        "events": selectors.case_timeline(case),
+        "timeline": selectors.case_timeline_page(case, request.GET.get("tijdlijn")),
         "today": timezone.localdate(),
         "moves": moves,
         "is_open": is_open,
