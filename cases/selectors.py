@@ -277,18 +277,28 @@ def my_case_list(user, state: str = OPEN) -> QuerySet:
     return _case_list(policy.visible_cases(user).filter(assignee=user), state)
 
 
-def closed_count(cases: QuerySet) -> int:
-    """How many closed cases a list leaves out by default (said on the page, so nobody
-    thinks a closed case is lost)."""
-    return cases.filter(state=CaseState.CLOSED).count()
+def state_counts(cases: QuerySet) -> dict[str, int]:
+    """How many of `cases` are in each state, in one grouped query: a case list takes
+    both its own length (`count_in_state`) and how many closed cases it leaves out by
+    default from it (said on the page, so nobody thinks a closed case is lost)."""
+    return dict(cases.order_by().values_list("state").annotate(n=Count("pk")))
 
 
-def team_closed_count(user, team_id: int) -> int:
-    return closed_count(policy.team_cases(user, team_id))
+def team_state_counts(user, team_id: int) -> dict[str, int]:
+    return state_counts(policy.team_cases(user, team_id))
 
 
-def my_closed_count(user) -> int:
-    return closed_count(policy.visible_cases(user).filter(assignee=user))
+def my_state_counts(user) -> dict[str, int]:
+    return state_counts(policy.visible_cases(user).filter(assignee=user))
+
+
+def count_in_state(counts: dict[str, int], state: str) -> int:
+    """The length of a case list filtered on `state` as `_case_list` filters it."""
+    if state == OPEN:
+        return sum(n for value, n in counts.items() if value != CaseState.CLOSED)
+    if state in CaseState.values:
+        return counts.get(state, 0)
+    return sum(counts.values())
 
 
 def team_case_export_rows(user, team_id: int, state: str = OPEN) -> tuple[list, list]:
@@ -338,9 +348,10 @@ def case_detail(user, case_id):
     )
 
 
-def case_page(user, cases, number):
-    """One page of a case list (`my_case_list`, `all_case_list`), logged."""
-    return access_log.listed_page(user, "case", cases, number, per_page=CASE_PAGE_SIZE)
+def case_page(user, cases, number, count: int | None = None):
+    """One page of a case list (`my_case_list`, `team_case_list`), logged. `count`: its
+    length when already counted through the same filter (`count_in_state`)."""
+    return access_log.listed_page(user, "case", cases, number, per_page=CASE_PAGE_SIZE, count=count)
 
 
 def listed_cases(user, cases) -> list:

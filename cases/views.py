@@ -227,15 +227,21 @@ def _state_filter(request) -> str:
     return state if state in (selectors.OPEN, "", *CaseState.values) else selectors.OPEN
 
 
-def _render_case_list(request, queryset, template_context):
-    page = selectors.case_page(request.user, queryset, request.GET.get("page"))
+def _render_case_list(request, queryset, counts, template_context):
+    """A case list page; `counts` (cases per state, through the same filter) give both the
+    list's length and how many closed cases it leaves out, in one query."""
+    state = _state_filter(request)
+    page = selectors.case_page(
+        request.user, queryset, request.GET.get("page"), selectors.count_in_state(counts, state)
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "query": query.urlencode(),
         "page": page,
-        "state": _state_filter(request),
+        "state": state,
         "states": CaseState.choices,
+        "closed_count": counts.get(CaseState.CLOSED, 0),
         **template_context,
     }
     return render(request, "cases/list.html", context)
@@ -249,11 +255,11 @@ def case_list(request):
     return _render_case_list(
         request,
         queryset,
+        selectors.team_state_counts(request.user, team.pk),
         {
             "title": _("Casussen van %(team)s") % {"team": team.name},
             "team": team,
             "teams": selectors.user_teams(request.user),
-            "closed_count": selectors.team_closed_count(request.user, team.pk),
         },
     )
 
@@ -275,7 +281,8 @@ def my_cases(request):
     return _render_case_list(
         request,
         queryset,
-        {"title": _("Mijn casussen"), "closed_count": selectors.my_closed_count(request.user)},
+        selectors.my_state_counts(request.user),
+        {"title": _("Mijn casussen")},
     )
 
 
