@@ -251,7 +251,7 @@ def _signal_count():
         CaseSignal.objects.filter(case_id=OuterRef("pk"))
         .order_by()
         .values("case_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
