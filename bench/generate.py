@@ -837,6 +837,22 @@ def _build_cases(rng: random.Random, rows, teams_by_id: dict[int, TeamInfo]) -> 
     return cases
 
 
+# The demo triage lead works a fixed share of her team's open cases, so "my cases" and
+# her notifications are never empty at any scale (rng-free: the rest of the data stays).
+DEMO_ASSIGNEE = ("Wijkteam Noord", "noor")
+DEMO_ASSIGNEE_EVERY = 20
+
+
+def _assign_demo_cases(cases: list[CaseRow], team_id: int, user_id: int) -> int:
+    """Make the demo user the assignee of every `DEMO_ASSIGNEE_EVERY`-th open case of her
+    team (at least one when the team has an open case); returns how many she has."""
+    open_cases = [c for c in cases if c.team.id == team_id and c.state != "closed"]
+    for index, case in enumerate(open_cases):
+        if index % DEMO_ASSIGNEE_EVERY == 0:
+            case.assignee = user_id
+    return sum(1 for c in open_cases if c.assignee == user_id)
+
+
 def _case_table_rows(rng, cases: list[CaseRow], now: datetime):
     today = now.astimezone(AMSTERDAM).date()
     for case in cases:
@@ -959,6 +975,92 @@ def _case_permission_rows(world: World, cases: list[CaseRow]):
     for case in cases:
         yield (case.team.group_id, world.permission["view_case"], case.id)
         yield (case.team.group_id, world.permission["change_case"], case.id)
+
+
+# --- notifications ---------------------------------------------------------------------------
+
+REMINDER_COLUMNS = [
+    "kind",
+    "object_type",
+    "object_id",
+    "due",
+    "recipient_id",
+    "subject",
+    "body",
+    "link",
+    "created_at",
+    "read_at",
+    "email_wanted",
+    "email_sent_at",
+    "email_error",
+    "email_attempts",
+    "email_next_try_at",
+]
+UNREAD_DAYS = 14  # notifications of the last two weeks are unread half of the time
+
+
+def _reminder_rows(rng, world: World, rows, cases: list[CaseRow], teams_by_id):
+    """The notifications a running portal has collected, with the sweeps' unique keys:
+    a `triage_overdue` reminder to every triage lead of the team for each signal that was
+    triaged late (read when it was triaged), and a `case_assigned` notification to the
+    assignee of each case. Received signals that are overdue now get none: those are the
+    reminder sweep's work in the benchmark. The e-mails count as sent (no outbox)."""
+    leads = {
+        team.id: [m for m in team.members if world.users.get(m, ("", ""))[1] == "triage_lead"]
+        for team in world.teams
+    }
+    now = world.now
+    recent = now - timedelta(days=UNREAD_DAYS)
+
+    def row(kind, object_type, object_id, due, user_id, subject, body, link, at, read_at):
+        if at >= recent and rng.random() < 0.5:
+            read_at = None
+        return [kind, object_type, object_id, due, user_id, subject, body, link, at, read_at]
+
+    for signal in rows:
+        triaged, deadline = signal[COL["triaged_at"]], signal[COL["triage_deadline"]]
+        if triaged is None or triaged.astimezone(AMSTERDAM).date() <= deadline:
+            continue
+        at = _at(deadline + timedelta(days=1), 7, 0)
+        if at > triaged:
+            at = triaged - timedelta(minutes=1)
+        reference, pk = signal[COL["reference"]], signal[COL["id"]]
+        for user_id in leads[signal[COL["team_id"]]]:
+            yield row(
+                "triage_overdue",
+                "signal",
+                pk,
+                deadline,
+                user_id,
+                f"Triagetermijn verstreken: {reference}",
+                f"Signaal {reference} had uiterlijk {deadline:%d-%m-%Y} getrieerd moeten zijn.",
+                f"/signalen/{pk}/",
+                at,
+                triaged,
+            )
+    for case in cases:
+        if not case.assignee:
+            continue
+        at = case.signals[0][COL["triaged_at"]] + timedelta(minutes=5)
+        yield row(
+            "case_assigned",
+            "case",
+            case.id,
+            at.astimezone(AMSTERDAM).date(),
+            case.assignee,
+            f"Casus {case.reference} is aan u toegewezen",
+            f"Casus {case.reference} is aan u toegewezen. Bekijk de casus in het portaal.",
+            f"/casussen/{case.id}/",
+            at,
+            min(now, at + timedelta(hours=rng.randint(1, 48))),
+        )
+
+
+def _reminder_table_rows(rng, world: World, rows, cases, teams_by_id):
+    for values in _reminder_rows(rng, world, rows, cases, teams_by_id):
+        at = values[8]
+        # E-mail wanted and sent at once, as delivery does; the outbox stays empty.
+        yield [*values, True, at, "", 1, at]
 
 
 # --- complexes ----------------------------------------------------------------------------
@@ -1085,6 +1187,8 @@ def _load_big_tables(rng, scale: Scale, world: World, demo, pairs, fast: bool) -
     groups_by_org = dict(Organisation.objects.values_list("pk", "group_id"))
     rows, signal_years = _build_signals(rng, scale, world, scale.signals)
     cases = _build_cases(rng, rows, teams_by_id)
+    team_name, username = DEMO_ASSIGNEE
+    _assign_demo_cases(cases, demo["organisations"][team_name].pk, demo["users"][username].pk)
     _erase_old(rows, world.now, {s[COL["id"]] for case in cases for s in case.signals})
     _mark_multiple(rows)
     case_years: dict[int, int] = defaultdict(int)
@@ -1162,6 +1266,12 @@ def _load_big_tables(rng, scale: Scale, world: World, demo, pairs, fast: bool) -
             chain.rows(_case_log_rows(world, cases)),
         )
         chain.store_head(cursor)
+        counts["reminders"] = copy_rows(
+            cursor,
+            "cases_reminder",
+            REMINDER_COLUMNS,
+            _reminder_table_rows(rng, world, rows, cases, teams_by_id),
+        )
         counts["complexes"], counts["complex_addresses"] = _create_complexes(
             rng, cursor, world, pairs, demo
         )
@@ -1177,6 +1287,7 @@ BULK_TABLES = [
     "cases_caseevent",
     "privacy_casegroupobjectpermission",
     "privacy_accesslog",
+    "cases_reminder",
 ]
 
 

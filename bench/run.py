@@ -60,7 +60,8 @@ class Target:
     api: bool = True  # API targets use a token, pages a session
     body: Callable[[dict, int], dict] | None = None
     floor: Callable[[dict], list[tuple[str, dict]]] | None = None
-    goal_ms: float | None = None  # p95 must stay under it
+    goal_ms: float | None = None  # p95 must stay at or under it
+    max_ratio: float | None = None  # lists: p50 at most this many times their floor
     repeat: bool = True  # False: one timed request (import)
 
 
@@ -80,6 +81,8 @@ class Result:
     floor_p50_ms: float | None = None
     ratio: float | None = None
     goal_ms: float | None = None
+    max_ratio: float | None = None
+    margin_pct: float | None = None  # (goal - p95) / goal in %
     note: str = ""
     extra: dict = field(default_factory=dict)
     # The server's split of the median request (bench/profile.py): total_ms, sql_ms,
@@ -100,13 +103,92 @@ SIGNAL_LIST_COLUMNS = (
 )
 
 
-def _signal_list_floor(where: str, order: str = "s.filed_at DESC"):
+def _signal_list_floor(where: str, order: str = "s.filed_at DESC", limit: int = 25):
     return _page(
         f"SELECT {SIGNAL_LIST_COLUMNS} FROM signals_signal s "  # noqa: S608 - fixed text
         f"JOIN partners_organisation t ON t.id = s.team_id WHERE {where} "
-        f"ORDER BY {order} LIMIT 25",
+        f"ORDER BY {order} LIMIT {limit}",
         f"SELECT count(*) FROM signals_signal s WHERE {where}",  # noqa: S608 - fixed text
     )
+
+
+CASE_LIST_COLUMNS = (
+    "c.id, c.reference, c.state, c.outcome, c.confidential, c.postcode, c.house_number, "
+    "c.house_number_addition, c.follow_up_date, c.opened_at, c.closed_at, "
+    "t.name AS team_name, u.username AS assignee, "
+    "(SELECT count(*) FROM cases_casesignal l WHERE l.case_id = c.id) AS signal_count"
+)
+
+
+def _case_list_floor(base: str, limit: int, open_only: bool = False):
+    """A case list's rows (follow-up date first, then newest) and its count; the pages
+    show open cases and say how many closed ones that leaves out (a third count)."""
+    where = f"{base} AND c.state <> 'closed'" if open_only else base
+
+    def statements(c: dict) -> list[tuple[str, dict]]:
+        found = [
+            (
+                f"SELECT {CASE_LIST_COLUMNS} FROM cases_case c "  # noqa: S608 - fixed text
+                "JOIN partners_organisation t ON t.id = c.team_id "
+                f"LEFT JOIN auth_user u ON u.id = c.assignee_id WHERE {where} "
+                f"ORDER BY c.follow_up_date, c.opened_at DESC, c.id LIMIT {limit}",
+                c,
+            ),
+            (f"SELECT count(*) FROM cases_case c WHERE {where}", c),  # noqa: S608 - fixed text
+        ]
+        if open_only:
+            closed = f"SELECT count(*) FROM cases_case c WHERE {base} AND c.state = 'closed'"  # noqa: S608
+            found.append((closed, c))
+        return found
+
+    return statements
+
+
+def _notification_floor(c: dict) -> list[tuple[str, dict]]:
+    return _page(
+        "SELECT r.id, r.kind, r.subject, r.body, r.link, r.due, r.created_at, r.read_at "
+        "FROM cases_reminder r WHERE r.recipient_id = %(noor_user)s "
+        "ORDER BY r.read_at ASC NULLS FIRST, r.created_at DESC, r.id DESC LIMIT 25",
+        "SELECT count(*) FROM cases_reminder r WHERE r.recipient_id = %(noor_user)s",
+    )(c)
+
+
+def _signal_detail_floor(key: str):
+    return lambda c: [
+        (
+            "SELECT s.*, t.name FROM signals_signal s JOIN partners_organisation t "  # noqa: S608
+            f"ON t.id = s.team_id WHERE s.id = %({key})s",
+            c,
+        )
+    ]
+
+
+def _triage_floor(c: dict) -> list[tuple[str, dict]]:
+    """The signal with its team, district and filer, the other signals on the household
+    the team sees, and the teams it can be re-routed to."""
+    return [
+        (
+            "SELECT s.*, t.name, d.name, o.name FROM signals_signal s "
+            "JOIN partners_organisation t ON t.id = s.team_id "
+            "JOIN partners_organisation o ON o.id = s.organisation_id "
+            "LEFT JOIN partners_district d ON d.id = s.district_id "
+            "WHERE s.id = %(team_signal)s",
+            c,
+        ),
+        (
+            "SELECT s.id, s.reference, s.kind, s.status, s.filed_at, o.name "
+            "FROM signals_signal s JOIN partners_organisation o ON o.id = s.organisation_id "
+            "WHERE s.household_key = (SELECT household_key FROM signals_signal "
+            "WHERE id = %(team_signal)s) AND s.id <> %(team_signal)s AND s.team_id = %(noord)s "
+            "ORDER BY s.filed_at DESC, s.id",
+            c,
+        ),
+        (
+            "SELECT id, name FROM partners_organisation WHERE kind = 'wijkteam' "
+            "AND is_active AND id <> %(noord)s ORDER BY name",
+            c,
+        ),
+    ]
 
 
 def _new_signal(c: dict, i: int) -> dict:
@@ -122,6 +204,18 @@ def _new_signal(c: dict, i: int) -> dict:
     }
 
 
+# Goals (DESIGN §6): every list and page users work in p95 < 100 ms, the team work tray
+# < 50 ms, lists within 20x their floor, signal create < 50 ms, dashboard < 250 ms.
+PAGE_GOAL_MS = 100
+TRAY_GOAL_MS = 50
+CREATE_GOAL_MS = 50
+DASHBOARD_GOAL_MS = 250
+LIST_MAX_RATIO = 20.0
+# A target passes with margin when its p95 stays this far under the goal (issue 20).
+MARGIN_PCT = 20.0
+TRAY_PAGE_SIZE = 50  # cases.selectors.TRAY_PAGE_SIZE
+CASE_PAGE_SIZE = 50  # cases.selectors.CASE_PAGE_SIZE
+
 TARGETS = [
     Target("healthz", "GET", lambda c: "/healthz", None, floor=lambda c: [("SELECT 1", {})]),
     Target(
@@ -131,9 +225,21 @@ TARGETS = [
         "noor",
         api=False,
         floor=_signal_list_floor(
-            "s.team_id = %(noord)s AND s.status = 'received'", "s.triage_deadline, s.filed_at"
+            "s.team_id = %(noord)s AND s.status = 'received'",
+            "s.triage_deadline, s.filed_at",
+            limit=TRAY_PAGE_SIZE,
         ),
-        goal_ms=100,
+        goal_ms=TRAY_GOAL_MS,
+        max_ratio=LIST_MAX_RATIO,
+    ),
+    Target(
+        "triage (pagina)",
+        "GET",
+        lambda c: f"/casussen/werkbak/{c['team_signal']}/",
+        "noor",
+        api=False,
+        floor=_triage_floor,
+        goal_ms=PAGE_GOAL_MS,
     ),
     Target(
         "signalen API (team)",
@@ -141,7 +247,8 @@ TARGETS = [
         lambda c: "/api/v1/signals/",
         "noor",
         floor=_signal_list_floor("s.team_id = %(noord)s"),
-        goal_ms=100,
+        goal_ms=PAGE_GOAL_MS,
+        max_ratio=LIST_MAX_RATIO,
     ),
     Target(
         "signalen API (team, status=received)",
@@ -149,7 +256,18 @@ TARGETS = [
         lambda c: "/api/v1/signals/?status=received",
         "noor",
         floor=_signal_list_floor("s.team_id = %(noord)s AND s.status = 'received'"),
-        goal_ms=100,
+        goal_ms=PAGE_GOAL_MS,
+        max_ratio=LIST_MAX_RATIO,
+    ),
+    Target(
+        "signalen (pagina, team)",
+        "GET",
+        lambda c: "/signalen/",
+        "noor",
+        api=False,
+        floor=_signal_list_floor("s.team_id = %(noord)s"),
+        goal_ms=PAGE_GOAL_MS,
+        max_ratio=LIST_MAX_RATIO,
     ),
     Target(
         "signalen API (corporatie)",
@@ -157,7 +275,8 @@ TARGETS = [
         lambda c: "/api/v1/signals/",
         "anna",
         floor=_signal_list_floor("s.organisation_id = %(delinde)s"),
-        goal_ms=100,
+        goal_ms=PAGE_GOAL_MS,
+        max_ratio=LIST_MAX_RATIO,
     ),
     Target(
         "signalen (pagina, corporatie)",
@@ -166,20 +285,25 @@ TARGETS = [
         "anna",
         api=False,
         floor=_signal_list_floor("s.organisation_id = %(delinde)s"),
-        goal_ms=100,
+        goal_ms=PAGE_GOAL_MS,
+        max_ratio=LIST_MAX_RATIO,
     ),
     Target(
         "signaal detail API (team)",
         "GET",
         lambda c: f"/api/v1/signals/{c['team_signal']}/",
         "noor",
-        floor=lambda c: [
-            (
-                "SELECT s.*, t.name FROM signals_signal s JOIN partners_organisation t "
-                "ON t.id = s.team_id WHERE s.id = %(team_signal)s",
-                c,
-            )
-        ],
+        floor=_signal_detail_floor("team_signal"),
+        goal_ms=PAGE_GOAL_MS,
+    ),
+    Target(
+        "signaal detail (pagina, team)",
+        "GET",
+        lambda c: f"/signalen/{c['team_signal']}/",
+        "noor",
+        api=False,
+        floor=_signal_detail_floor("team_signal"),
+        goal_ms=PAGE_GOAL_MS,
     ),
     Target(
         "signaal detail (pagina, corporatie)",
@@ -187,13 +311,16 @@ TARGETS = [
         lambda c: f"/signalen/{c['corporation_signal']}/",
         "anna",
         api=False,
-        floor=lambda c: [
-            (
-                "SELECT s.*, t.name FROM signals_signal s JOIN partners_organisation t "
-                "ON t.id = s.team_id WHERE s.id = %(corporation_signal)s",
-                c,
-            )
-        ],
+        floor=_signal_detail_floor("corporation_signal"),
+        goal_ms=PAGE_GOAL_MS,
+    ),
+    Target(
+        "signaal melden (formulier)",
+        "GET",
+        lambda c: "/signalen/nieuw/",
+        "anna",
+        api=False,
+        goal_ms=PAGE_GOAL_MS,
     ),
     Target(
         "signaal melden API",
@@ -201,7 +328,36 @@ TARGETS = [
         lambda c: "/api/v1/signals/",
         "anna",
         body=_new_signal,
-        goal_ms=50,
+        goal_ms=CREATE_GOAL_MS,
+    ),
+    Target(
+        "casussen (pagina, team)",
+        "GET",
+        lambda c: "/casussen/",
+        "noor",
+        api=False,
+        floor=_case_list_floor("c.team_id = %(noord)s", CASE_PAGE_SIZE, open_only=True),
+        goal_ms=PAGE_GOAL_MS,
+        max_ratio=LIST_MAX_RATIO,
+    ),
+    Target(
+        "mijn casussen (pagina)",
+        "GET",
+        lambda c: "/casussen/mijn/",
+        "noor",
+        api=False,
+        floor=_case_list_floor("c.assignee_id = %(noor_user)s", CASE_PAGE_SIZE, open_only=True),
+        goal_ms=PAGE_GOAL_MS,
+        max_ratio=LIST_MAX_RATIO,
+    ),
+    Target(
+        "casussen API (team)",
+        "GET",
+        lambda c: "/api/v1/cases/",
+        "noor",
+        floor=_case_list_floor("c.team_id = %(noord)s", 25),
+        goal_ms=PAGE_GOAL_MS,
+        max_ratio=LIST_MAX_RATIO,
     ),
     Target(
         "casus (pagina)",
@@ -218,12 +374,33 @@ TARGETS = [
             ),
             ("SELECT * FROM cases_caseevent WHERE case_id = %(case)s ORDER BY at, id", c),
         ],
+        goal_ms=PAGE_GOAL_MS,
     ),
     Target(
         "casus detail API",
         "GET",
         lambda c: f"/api/v1/cases/{c['case']}/",
         "noor",
+        goal_ms=PAGE_GOAL_MS,
+    ),
+    Target(
+        "meldingen (pagina)",
+        "GET",
+        lambda c: "/meldingen/",
+        "noor",
+        api=False,
+        floor=_notification_floor,
+        goal_ms=PAGE_GOAL_MS,
+        max_ratio=LIST_MAX_RATIO,
+    ),
+    Target(
+        "meldingen API",
+        "GET",
+        lambda c: "/api/v1/notifications/",
+        "noor",
+        floor=_notification_floor,
+        goal_ms=PAGE_GOAL_MS,
+        max_ratio=LIST_MAX_RATIO,
     ),
     Target(
         "coördinatordashboard (pagina)",
@@ -240,7 +417,7 @@ TARGETS = [
                 c,
             )
         ],
-        goal_ms=500,
+        goal_ms=DASHBOARD_GOAL_MS,
     ),
     Target(
         "wijkpagina (pagina)",
@@ -248,14 +425,14 @@ TARGETS = [
         lambda c: f"/samenwerking/gebieden/{c['noord_district']}/",
         "noor",
         api=False,
-        goal_ms=500,
+        goal_ms=PAGE_GOAL_MS,
     ),
     Target(
         "gebiedsanalyse API",
         "GET",
         lambda c: f"/api/v1/districts/{c['noord_district']}/analysis/",
         "noor",
-        goal_ms=500,
+        goal_ms=PAGE_GOAL_MS,
     ),
     Target(
         "complexinzichten API",
@@ -271,6 +448,8 @@ TARGETS = [
                 c,
             )
         ],
+        goal_ms=PAGE_GOAL_MS,
+        max_ratio=LIST_MAX_RATIO,
     ),
     Target("API-schema", "GET", lambda c: "/api/v1/schema/", "anna"),
 ]
@@ -440,7 +619,12 @@ class Bench:
     def measure(self, target: Target) -> Result:
         path = target.path(self.context)
         result = Result(
-            target.name, target.method, path, target.user or "anoniem", goal_ms=target.goal_ms
+            target.name,
+            target.method,
+            path,
+            target.user or "anoniem",
+            goal_ms=target.goal_ms,
+            max_ratio=target.max_ratio,
         )
         client = self.client(target)
         status, _ms = self.send(client, target, path)
@@ -468,7 +652,7 @@ class Bench:
             )
             if result.floor_p50_ms:
                 result.ratio = result.p50_ms / result.floor_p50_ms
-        result.status = _verdict(result.p95_ms, target.goal_ms)
+        judge(result)
         return result
 
     def _sequential(self, client: Http, target: Target, path: str) -> list[float]:
@@ -533,10 +717,55 @@ def median_profile(profiles: list[tuple[float, dict | None]]) -> dict | None:
     return measured[(len(measured) - 1) // 2][1]
 
 
-def _verdict(value_ms: float | None, goal_ms: float | None) -> str:
-    if goal_ms is None or value_ms is None:
-        return "info"
-    return "PASS" if value_ms < goal_ms else "FAIL"
+def judge(result: Result) -> None:
+    """The verdict of a measured target. PASS only when the p95 stays at or under its goal
+    and, for a list, its p50 at or under `max_ratio` times its floor; otherwise FAIL, with
+    the reason in `note`. `margin_pct` is (goal - p95) / goal in % (negative when over).
+    Without a goal: info."""
+    if result.goal_ms is None or result.p95_ms is None:
+        result.status = "info"
+        return
+    result.margin_pct = round((result.goal_ms - result.p95_ms) / result.goal_ms * 100, 1)
+    reasons = []
+    if result.p95_ms > result.goal_ms:
+        reasons.append(f"p95 > {result.goal_ms:.0f} ms")
+    ratio, max_ratio = result.ratio, result.max_ratio
+    if max_ratio is not None and ratio is not None and ratio > max_ratio:
+        reasons.append(f"ratio > {result.max_ratio:.0f}")
+    result.status = "FAIL" if reasons else "PASS"
+    if reasons:
+        result.note = "; ".join(reasons)
+
+
+def summarize(results: list[Result]) -> dict:
+    """Counts over the targets with a goal: how many pass, fail, pass with at least
+    `MARGIN_PCT` % margin, and which do not (FAIL, too little margin, not measured)."""
+    with_goal = [r for r in results if r.goal_ms is not None]
+    passed = [r for r in with_goal if r.status == "PASS"]
+    with_margin = [r for r in passed if r.margin_pct is not None and r.margin_pct >= MARGIN_PCT]
+    return {
+        "with_goal": len(with_goal),
+        "pass": len(passed),
+        "fail": sum(1 for r in with_goal if r.status == "FAIL"),
+        "not_measured": sum(1 for r in with_goal if r.status not in ("PASS", "FAIL")),
+        "margin_pct": MARGIN_PCT,
+        "pass_with_margin": len(with_margin),
+        "short_of_margin": [r.name for r in with_goal if r not in with_margin],
+    }
+
+
+def summary_line(summary: dict) -> str:
+    line = (
+        f"{summary['pass_with_margin']} van {summary['with_goal']} doelen met een norm halen "
+        f"die met ≥ {summary['margin_pct']:.0f} % marge "
+        f"({summary['pass']} PASS, {summary['fail']} FAIL"
+    )
+    if summary["not_measured"]:
+        line += f", {summary['not_measured']} niet gemeten"
+    line += ")."
+    if summary["short_of_margin"]:
+        line += " Zonder marge: " + "; ".join(summary["short_of_margin"]) + "."
+    return line
 
 
 def _issue_token(username: str) -> str:
@@ -655,7 +884,7 @@ def measure_import(bench: Bench) -> Result:
         result.extra = {k: v for k, v in json.loads(data).items() if k in ("created", "duplicates")}
     except ValueError:
         result.extra = {}
-    result.status = _verdict(elapsed, result.goal_ms)
+    judge(result)
     return result
 
 
@@ -699,7 +928,7 @@ def measure_sweep(env: dict, now: datetime) -> Result:
     result.p50_ms = result.p95_ms = elapsed
     result.requests = 1
     result.note = done.stdout.strip().replace("\n", " | ")[:300]
-    result.status = _verdict(elapsed, result.goal_ms)
+    judge(result)
     return result
 
 
@@ -707,7 +936,10 @@ def measure_sweep(env: dict, now: datetime) -> Result:
 
 
 def build_context(run_id: str) -> dict:
-    """Ids the targets need: the demo organisations and typical objects in their data."""
+    """Ids the targets need: the demo organisations, users and typical objects in their
+    data (the generator makes sure each exists at every scale)."""
+    from django.contrib.auth import get_user_model
+
     from cases.models import Case
     from partners.models import District, Municipality, Organisation
     from signals.models import Signal
@@ -732,6 +964,7 @@ def build_context(run_id: str) -> dict:
         "delinde": delinde,
         "demostad": Municipality.objects.get(name="Demostad").pk,
         "noord_district": District.objects.get(name="Noord").pk,
+        "noor_user": get_user_model().objects.get(username="noor").pk,
         "team_signal": str(team_signal.pk) if team_signal else str(uuid.uuid4()),
         "corporation_signal": str(corporation_signal.pk)
         if corporation_signal
@@ -781,6 +1014,8 @@ def print_table(results: list[Result]) -> None:
         "vloer ms",
         "ratio",
         "norm ms",
+        "max ratio",
+        "marge",
         "uitslag",
         "sql ms",
         "python ms",
@@ -798,7 +1033,9 @@ def print_table(results: list[Result]) -> None:
             _fmt(r.floor_p50_ms, 2),
             _fmt(r.ratio),
             _fmt(r.goal_ms, 0),
-            r.status + (f" ({r.note})" if r.note and r.status == "FOUT" else ""),
+            _fmt(r.max_ratio, 0),
+            _margin(r.margin_pct),
+            r.status + (f" ({r.note})" if r.note and r.status in ("FOUT", "FAIL") else ""),
             *_profile_cells(r.profile),
         ]
         for r in results
@@ -815,6 +1052,13 @@ def print_table(results: list[Result]) -> None:
         for r in slowest:
             sql = r.profile["slowest_sql"]
             print(f"  {r.name}: {r.profile['slowest_sql_ms']:.1f} ms  {sql[:150]}")
+    print()
+    print(summary_line(summarize(results)))
+
+
+def _margin(value: float | None) -> str:
+    # One decimal, so a 19.6 % margin does not read as the 20 % it falls short of.
+    return "—" if value is None else f"{value:.1f} %"
 
 
 PROFILE_PARTS = ("sql_ms", "python_ms", "template_ms", "access_log_ms")
@@ -827,6 +1071,12 @@ def _profile_cells(profile: dict | None) -> list[str]:
         return ["—"] * len(PROFILE_PARTS)
     sql = f"{profile['sql_ms']:.1f} ({profile['queries']})"
     return [sql, *(f"{profile[part]:.1f}" for part in PROFILE_PARTS[1:])]
+
+
+def report_results(results: list[Result]) -> dict:
+    """The JSON's part of the table: every result (with its margin) and the summary line's
+    counts, from the same `summarize` as the printed line."""
+    return {"results": [r.__dict__ for r in results], "summary": summarize(results)}
 
 
 def write_json(report: dict, scale: str) -> Path:
@@ -934,7 +1184,7 @@ def main(
         "plan": plan.__dict__,
         "only": sorted(only) if only else None,
         "total_s": round(time.perf_counter() - started, 1),
-        "results": [r.__dict__ for r in results],
+        **report_results(results),
     }
     print()
     print_table(results)

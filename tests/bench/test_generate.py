@@ -2,21 +2,38 @@
 dataset is loaded (with foreign-key checks on) and checked for counts, permission rows,
 routing, deadlines and lifecycle consistency."""
 
+import math
 import random
+import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 
 from bench.generate import SCALES, populate
+from bench.run import TARGETS, build_context
 from cases.models import Case, CaseSignal
+from cases.selectors import (
+    all_case_list,
+    closed_count,
+    my_case_list,
+    other_household_signals,
+    reroute_team_choices,
+    team_case_list,
+    tray_base,
+)
+from notifications.models import Reminder
+from notifications.selectors import inbox
 from partners.models import Organisation
 from partners.routing import route
 from privacy.models import CaseGroupObjectPermission, SignalGroupObjectPermission
+from privacy.policy import team_cases, visible_cases
 from signals.deadlines import deadlines
 from signals.intake import agreed_terms
 from signals.models import ReferenceCounter, Signal
+from signals.selectors import signal_list
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 TINY = SCALES["tiny"]
@@ -118,3 +135,62 @@ def test_lifecycle_is_consistent(tiny):
         )
         >= 5
     )
+
+
+def _floor_rows(name: str, context: dict) -> list[list]:
+    """Every statement of a target's floor, run on the test database: its rows each."""
+    target = next(t for t in TARGETS if t.name == name)
+    found = []
+    with connection.cursor() as cursor:
+        for sql, params in target.floor(context):
+            cursor.execute(sql, params)
+            found.append(cursor.fetchall())
+    return found
+
+
+def test_the_benchmark_finds_its_objects_and_the_floors_return_the_pages_rows(tiny):
+    """`build_context` names objects that exist for the demo users at any scale, and each
+    list floor returns the rows and counts its page shows."""
+    context = build_context("t")
+    noor = get_user_model().objects.get(username="noor")
+    noord = Organisation.objects.get(name="Wijkteam Noord")
+    assert context["noor_user"] == noor.pk and context["noord"] == noord.pk
+    assert Signal.objects.filter(pk=context["team_signal"], team=noord, status="received")
+    assert Case.objects.filter(pk=context["case"], team=noord).exclude(state="closed")
+    # Noor works a share of her team's open cases and has notifications, as in service.
+    mine = Case.objects.filter(assignee=noor).exclude(state="closed")
+    assert mine.count() >= math.ceil(noord.cases.exclude(state="closed").count() / 20) >= 1
+    assert Reminder.objects.filter(recipient=noor, kind="case_assigned").count() >= mine.count()
+    assert Reminder.objects.filter(recipient=noor, kind="triage_overdue").exists()
+    assert not Reminder.objects.filter(email_wanted=True, email_sent_at__isnull=True).exists()
+
+    def ids(rows):
+        return [row[0] for row in rows]
+
+    for name, cases, per_page in [
+        ("casussen (pagina, team)", team_case_list(noor, noord.pk), 50),
+        ("mijn casussen (pagina)", my_case_list(noor), 50),
+        ("casussen API (team)", all_case_list(noor, ""), 25),
+    ]:
+        rows, (count,), *closed = _floor_rows(name, context)
+        assert rows and ids(rows) == [c.pk for c in cases[:per_page]], name
+        assert count == (cases.count(),), name
+        if closed:  # the pages say how many closed cases the open view leaves out
+            mine_only = visible_cases(noor).filter(assignee=noor)
+            base = team_cases(noor, noord.pk) if name.startswith("casussen") else mine_only
+            assert closed == [[(closed_count(base),)]], name
+    for name in ("meldingen (pagina)", "meldingen API"):
+        rows, (count,) = _floor_rows(name, context)
+        assert rows and ids(rows) == [r.pk for r in inbox(noor)[:25]]
+        assert count == (inbox(noor).count(),)
+    signal, others, teams = _floor_rows("triage (pagina)", context)
+    assert ids(signal) == [uuid.UUID(context["team_signal"])]
+    triaged = Signal.objects.get(pk=context["team_signal"])
+    assert ids(others) == [s.pk for s in other_household_signals(noor, triaged)]
+    assert {row[1] for row in teams} == set(
+        reroute_team_choices(triaged).values_list("name", flat=True)
+    )
+    for name in ("werkbak team (pagina)", "signalen (pagina, team)", "signalen API (team)"):
+        _rows, (count,) = _floor_rows(name, context)
+        base = tray_base(noor, noord.pk) if "werkbak" in name else signal_list(noor)
+        assert count == (base.count(),), name

@@ -1,6 +1,7 @@
 """The runner measures a live server and reports a view that is not built (404) as not
 available instead of failing the run."""
 
+import json
 import uuid
 from urllib.parse import urlparse
 
@@ -14,11 +15,16 @@ from bench.run import (
     TARGETS,
     Bench,
     Plan,
+    Result,
     Target,
     _new_signal,
     _percentile,
     count_queries,
+    judge,
     parse_only,
+    print_table,
+    report_results,
+    summary_line,
 )
 from partners.demo import load_demo_world
 
@@ -36,10 +42,44 @@ def test_every_target_path_is_a_real_url():
     """A renamed URL must not silently turn a target into "not available"."""
     context = {key: uuid.uuid4() for key in ("team_signal", "corporation_signal", "case")}
     context["noord_district"] = 1
+    names = set()
     for target in TARGETS:
         path = urlparse(target.path(context)).path
-        assert resolve(path), target.name
+        match = resolve(path)
+        assert match, target.name
+        names.add(":".join(filter(None, [match.namespace, match.url_name])))
     assert resolve("/api/v1/signals/import/").url_name == "signal-import-csv"
+    # Every page users work in has a target (issue 20): lists, triage, notifications.
+    assert names >= {
+        "cases:tray",
+        "cases:triage",
+        "cases:list",
+        "cases:mine",
+        "cases:detail",
+        "case-list",
+        "case-detail",
+        "signals:list",
+        "signals:detail",
+        "signals:new",
+        "signal-list",
+        "signal-detail",
+        "notifications:list",
+        "notification-list",
+        "partners:dashboard",
+    }
+
+
+def test_goals_follow_design_section_6():
+    """Pages and lists p95 <= 100 ms, the tray 50, signal create 50, the dashboard 250;
+    every list with a floor may cost at most 20 times it."""
+    goals = {t.name: t.goal_ms for t in TARGETS}
+    assert goals["werkbak team (pagina)"] == 50
+    assert goals["signaal melden API"] == 50
+    assert goals["coördinatordashboard (pagina)"] == 250
+    pages = [t for t in TARGETS if t.method == "GET" and t.user and t.name != "API-schema"]
+    assert {t.goal_ms for t in pages} <= {50, 100, 250}
+    lists = [t for t in TARGETS if t.max_ratio is not None]
+    assert len(lists) >= 12 and all(t.floor and t.max_ratio == 20 for t in lists)
 
 
 def test_available_and_missing_targets(transactional_db, live_server):
@@ -71,6 +111,70 @@ def test_available_and_missing_targets(transactional_db, live_server):
 
     # Queries per request are counted in-process.
     assert count_queries(Target("healthz", "GET", lambda c: "/healthz", None), {}, 1) == 1
+
+
+def _result(name, p95, goal, ratio=None, max_ratio=None) -> Result:
+    result = Result(name, "GET", "/", "noor", goal_ms=goal, max_ratio=max_ratio)
+    result.p50_ms, result.p95_ms, result.ratio = p95 / 2, p95, ratio
+    judge(result)
+    return result
+
+
+def test_verdict_needs_p95_at_or_under_the_goal_and_a_list_within_its_ratio():
+    assert (_result("a", 100.0, 100).status, _result("a", 100.0, 100).margin_pct) == ("PASS", 0)
+    over = _result("b", 100.1, 100)
+    assert (over.status, over.note, over.margin_pct) == ("FAIL", "p95 > 100 ms", -0.1)
+    assert _result("c", 60.0, 100, ratio=20.0, max_ratio=20).status == "PASS"
+    slow_list = _result("d", 60.0, 100, ratio=20.5, max_ratio=20)
+    assert (slow_list.status, slow_list.note, slow_list.margin_pct) == ("FAIL", "ratio > 20", 40)
+    both = _result("e", 120.0, 100, ratio=30.0, max_ratio=20)
+    assert both.note == "p95 > 100 ms; ratio > 20"
+    info = _result("f", 500.0, None, ratio=99.0)
+    assert (info.status, info.margin_pct) == ("info", None)
+
+
+def test_table_and_json_show_the_same_margins_and_summary(capsys):
+    results = [
+        _result("ruim", 40.0, 50),  # 20 % margin: counts
+        _result("krap", 80.4, 100),  # 19.6 %: passes, without margin (shown as 19.6 %)
+        _result("traag", 150.0, 100),
+        _result("lijst", 10.0, 100, ratio=40.0, max_ratio=20),
+        _result("zonder norm", 10.0, None),
+        Result("ontbreekt", "GET", "/x/", "anna", status=NOT_AVAILABLE, goal_ms=100),
+    ]
+    print_table(results)
+    out = capsys.readouterr().out
+    report = json.loads(json.dumps(report_results(results), default=str))
+    margins = {r["name"]: r["margin_pct"] for r in report["results"]}
+    assert margins == {
+        "ruim": 20,
+        "krap": 19.6,
+        "traag": -50,
+        "lijst": 90,
+        "zonder norm": None,
+        "ontbreekt": None,
+    }
+    header, _rule, *rows = out.split("\n\n")[0].splitlines()
+    columns = header.split()
+    assert "marge" in columns and "max" in columns
+    for row in rows:
+        name = next(n for n in margins if row.startswith(n + " "))
+        expected = "—" if margins[name] is None else f"{margins[name]:.1f} %"
+        assert f"  {expected}  " in row, row
+    assert "FAIL (ratio > 20)" in out and "FAIL (p95 > 100 ms)" in out
+    assert report["summary"] == {
+        "with_goal": 5,
+        "pass": 2,
+        "fail": 2,
+        "not_measured": 1,
+        "margin_pct": 20.0,
+        "pass_with_margin": 1,
+        "short_of_margin": ["krap", "traag", "lijst", "ontbreekt"],
+    }
+    assert out.rstrip().splitlines()[-1] == summary_line(report["summary"])
+    assert summary_line(report["summary"]).startswith(
+        "1 van 5 doelen met een norm halen die met ≥ 20 % marge (2 PASS, 2 FAIL, 1 niet gemeten)"
+    )
 
 
 def test_only_chooses_targets_by_name_also_names_with_a_comma():
