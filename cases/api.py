@@ -1,6 +1,8 @@
 """API of the cases domain: accept/decline a signal, cases with their signals and history,
 transitions and notes. Thin: parse, call a selector or service, serialise."""
 
+import copy
+
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -21,7 +23,24 @@ from .models import Case, CaseEvent, CaseState, HelpResponse, Outreach, Outreach
 # --- serializers -----------------------------------------------------------------------
 
 
-class CaseSignalSerializer(TeamSignalSerializer):
+class FieldsBuiltOnce:
+    """For output serializers whose fields depend on nothing but their class (not on the
+    request or the object): a ModelSerializer builds its fields from the model's on
+    every instantiation (verbose names, validators, choices), which was most of a case
+    detail response's Python time (four serializers per response). The fields are
+    built once per class and every instance gets fresh copies, as DRF copies its
+    declared fields."""
+
+    def get_fields(self):
+        cls = type(self)
+        built = cls.__dict__.get("_fields_built_once")
+        if built is None:
+            built = super().get_fields()
+            cls._fields_built_once = built
+        return copy.deepcopy(built)
+
+
+class CaseSignalSerializer(FieldsBuiltOnce, TeamSignalSerializer):
     """A signal as the case's team sees it: the team's shape plus its triage and closing."""
 
     class Meta(TeamSignalSerializer.Meta):
@@ -29,7 +48,7 @@ class CaseSignalSerializer(TeamSignalSerializer):
         read_only_fields = fields
 
 
-class CaseEventSerializer(serializers.ModelSerializer):
+class CaseEventSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -37,13 +56,13 @@ class CaseEventSerializer(serializers.ModelSerializer):
         fields = ["at", "actor", "kind", "from_state", "to_state", "text", "data"]
 
 
-class OutreachSerializer(serializers.ModelSerializer):
+class OutreachSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = Outreach
         fields = ["channel", "at", "reached"]
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     team = NameSerializer(read_only=True)
     assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
     signal_count = serializers.IntegerField(read_only=True)

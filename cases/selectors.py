@@ -9,12 +9,15 @@ from django.db.models import (
     Count,
     ExpressionWrapper,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
 from django.db.models import Case as CaseWhen
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,13 +32,14 @@ from privacy.models import AccessAction, Purpose
 from signals.models import SignalStatus, Urgency
 
 from . import workflow
-from .models import CaseState
+from .models import CaseSignal, CaseState
 
 ACTIVE_TEAM_SESSION_KEY = "cases_active_team"
 OPEN = "open"
 TRAY_PAGE_SIZE = 50
 CASE_PAGE_SIZE = 50
 CONVERSATIONS_SHOWN = 20
+TIMELINE_PAGE_SIZE = 50
 
 
 # --- teams -----------------------------------------------------------------------------
@@ -92,6 +96,24 @@ class TrayFilters:
             multiple=params.get("multiple") in ("1", "on", "true"),
         )
 
+    def count_in(self, counts: dict) -> int | None:
+        """How many tray signals these filters leave, read from `tray_counts` when at most
+        one filter is set (those are the counts it groups by); None for a combination,
+        which the list then counts itself."""
+        chosen = [
+            counts["kind"][self.kind] if self.kind else None,
+            counts["urgency"][self.urgency] if self.urgency else None,
+            next((d["n"] for d in counts["district"] if d["district_id"] == self.district), 0)
+            if self.district
+            else None,
+            counts["overdue"] if self.overdue else None,
+            counts["multiple"] if self.multiple else None,
+        ]
+        chosen = [n for n in chosen if n is not None]
+        if not chosen:
+            return counts["total"]
+        return chosen[0] if len(chosen) == 1 else None
+
     def apply(self, queryset: QuerySet, today) -> QuerySet:
         if self.kind:
             queryset = queryset.filter(kind=self.kind)
@@ -111,9 +133,9 @@ def tray_base(user, team_id: int) -> QuerySet:
     return policy.team_signals(user, team_id).filter(status=SignalStatus.RECEIVED)
 
 
-def work_tray(user, team_id: int, filters: TrayFilters) -> QuerySet:
+def work_tray(user, team_id: int, filters: TrayFilters, today=None) -> QuerySet:
     """The tray: earliest triage deadline first, urgent before normal, oldest first."""
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     return (
         filters.apply(tray_base(user, team_id), today)
         .select_related("district", "organisation")
@@ -130,10 +152,10 @@ def work_tray(user, team_id: int, filters: TrayFilters) -> QuerySet:
     )
 
 
-def tray_counts(user, team_id: int) -> dict:
+def tray_counts(user, team_id: int, today=None) -> dict:
     """How many tray signals each filter option would show, in one query: grouped by
     district, summed here for the totals."""
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     aggregates = {
         "total": Count("pk"),
         "overdue": Count("pk", filter=Q(triage_deadline__lt=today)),
@@ -180,15 +202,18 @@ def signal_for_triage(user, signal_id):
     return signal
 
 
-def tray_page(user, team_id: int, filters, number):
-    """One page of the team's work tray, logged with the signals it shows."""
+def tray_page(user, team_id: int, filters, number, counts: dict | None = None, today=None):
+    """One page of the team's work tray, logged with the signals it shows. With the
+    request's `tray_counts` (taken on the same `today`), the page is not counted again
+    when they hold its number."""
     return access_log.listed_page(
         user,
         "signal",
-        work_tray(user, team_id, filters),
+        work_tray(user, team_id, filters, today),
         number,
         per_page=TRAY_PAGE_SIZE,
         purpose=Purpose.TRIAGE,
+        count=filters.count_in(counts) if counts is not None else None,
     )
 
 
@@ -218,6 +243,20 @@ def reroute_team_choices(signal) -> QuerySet:
 # --- cases -----------------------------------------------------------------------------
 
 
+def _signal_count():
+    """How many signals a case holds, as a subquery per listed case (an index-only count
+    on `case_signals.case_id`): the database computes it for the rows of the page only,
+    after sorting, and a list's count needs no join or grouping."""
+    counted = (
+        CaseSignal.objects.filter(case_id=OuterRef("pk"))
+        .order_by()
+        .values("case_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def _case_list(queryset: QuerySet, state: str) -> QuerySet:
     if state == OPEN:
         queryset = queryset.exclude(state=CaseState.CLOSED)
@@ -225,7 +264,7 @@ def _case_list(queryset: QuerySet, state: str) -> QuerySet:
         queryset = queryset.filter(state=state)
     return (
         queryset.select_related("team", "assignee")
-        .annotate(signal_count=Count("case_signals"))
+        .annotate(signal_count=_signal_count())
         .order_by("follow_up_date", "-opened_at", "pk")
     )
 
@@ -238,18 +277,28 @@ def my_case_list(user, state: str = OPEN) -> QuerySet:
     return _case_list(policy.visible_cases(user).filter(assignee=user), state)
 
 
-def closed_count(cases: QuerySet) -> int:
-    """How many closed cases a list leaves out by default (said on the page, so nobody
-    thinks a closed case is lost)."""
-    return cases.filter(state=CaseState.CLOSED).count()
+def state_counts(cases: QuerySet) -> dict[str, int]:
+    """How many of `cases` are in each state, in one grouped query: a case list takes
+    both its own length (`count_in_state`) and how many closed cases it leaves out by
+    default from it (said on the page, so nobody thinks a closed case is lost)."""
+    return dict(cases.order_by().values_list("state").annotate(n=Count("pk")))
 
 
-def team_closed_count(user, team_id: int) -> int:
-    return closed_count(policy.team_cases(user, team_id))
+def team_state_counts(user, team_id: int) -> dict[str, int]:
+    return state_counts(policy.team_cases(user, team_id))
 
 
-def my_closed_count(user) -> int:
-    return closed_count(policy.visible_cases(user).filter(assignee=user))
+def my_state_counts(user) -> dict[str, int]:
+    return state_counts(policy.visible_cases(user).filter(assignee=user))
+
+
+def count_in_state(counts: dict[str, int], state: str) -> int:
+    """The length of a case list filtered on `state` as `_case_list` filters it."""
+    if state == OPEN:
+        return sum(n for value, n in counts.items() if value != CaseState.CLOSED)
+    if state in CaseState.values:
+        return counts.get(state, 0)
+    return sum(counts.values())
 
 
 def team_case_export_rows(user, team_id: int, state: str = OPEN) -> tuple[list, list]:
@@ -299,9 +348,10 @@ def case_detail(user, case_id):
     )
 
 
-def case_page(user, cases, number):
-    """One page of a case list (`my_case_list`, `all_case_list`), logged."""
-    return access_log.listed_page(user, "case", cases, number, per_page=CASE_PAGE_SIZE)
+def case_page(user, cases, number, count: int | None = None):
+    """One page of a case list (`my_case_list`, `team_case_list`), logged. `count`: its
+    length when already counted through the same filter (`count_in_state`)."""
+    return access_log.listed_page(user, "case", cases, number, per_page=CASE_PAGE_SIZE, count=count)
 
 
 def listed_cases(user, cases) -> list:
@@ -392,6 +442,35 @@ def case_timeline(case) -> QuerySet:
     """The case's one dated timeline for the case page, newest first: status changes,
     notes, contact attempts, assignments and shares (all are history events)."""
     return case.events.select_related("actor").order_by("-at", "-pk")
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    """One page of a case's timeline, newest first; `newer`/`older` are the numbers of the
+    neighbouring pages (None at either end)."""
+
+    events: list
+    number: int
+    newer: int | None
+    older: int | None
+
+
+def case_timeline_page(case, number) -> TimelinePage:
+    """A page of `case_timeline` (`number` as the query string gives it; anything else is
+    the first page): a case that has been worked on for years has hundreds of events, and
+    the page shows the newest TIMELINE_PAGE_SIZE. One query, without a count: one event
+    more than a page is read to know whether older ones exist."""
+    number = int(number) if str(number).isdigit() and 0 < int(number) <= 10**6 else 1
+    start = (number - 1) * TIMELINE_PAGE_SIZE
+    events = list(case_timeline(case)[start : start + TIMELINE_PAGE_SIZE + 1])
+    if not events and number > 1:
+        return case_timeline_page(case, 1)
+    return TimelinePage(
+        events=events[:TIMELINE_PAGE_SIZE],
+        number=number,
+        newer=number - 1 if number > 1 else None,
+        older=number + 1 if len(events) > TIMELINE_PAGE_SIZE else None,
+    )
 
 
 def other_household_signals(user, signal) -> list:

@@ -45,7 +45,11 @@ from .models import CaseState
 def tray(request):
     team = selectors.active_team(request.user, request.session)
     filters = selectors.TrayFilters.from_query(request.GET)
-    page = selectors.tray_page(request.user, team.pk, filters, request.GET.get("page"))
+    today = timezone.localdate()
+    counts = selectors.tray_counts(request.user, team.pk, today)
+    page = selectors.tray_page(
+        request.user, team.pk, filters, request.GET.get("page"), counts, today
+    )
     conversations = selectors.conversations_shown(request.user, team.pk)
     is_lead = policy.can_triage_in_team(request.user, team.pk)
     query = request.GET.copy()
@@ -55,9 +59,9 @@ def tray(request):
         "teams": selectors.user_teams(request.user),
         "page": page,
         "filters": filters,
-        "counts": selectors.tray_counts(request.user, team.pk),
+        "counts": counts,
         "conversations": conversations,
-        "today": timezone.localdate(),
+        "today": today,
         "kinds": SignalKind.choices,
         "urgencies": Urgency.choices,
         "is_lead": is_lead,
@@ -223,15 +227,21 @@ def _state_filter(request) -> str:
     return state if state in (selectors.OPEN, "", *CaseState.values) else selectors.OPEN
 
 
-def _render_case_list(request, queryset, template_context):
-    page = selectors.case_page(request.user, queryset, request.GET.get("page"))
+def _render_case_list(request, queryset, counts, template_context):
+    """A case list page; `counts` (cases per state, through the same filter) give both the
+    list's length and how many closed cases it leaves out, in one query."""
+    state = _state_filter(request)
+    page = selectors.case_page(
+        request.user, queryset, request.GET.get("page"), selectors.count_in_state(counts, state)
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "query": query.urlencode(),
         "page": page,
-        "state": _state_filter(request),
+        "state": state,
         "states": CaseState.choices,
+        "closed_count": counts.get(CaseState.CLOSED, 0),
         **template_context,
     }
     return render(request, "cases/list.html", context)
@@ -245,11 +255,11 @@ def case_list(request):
     return _render_case_list(
         request,
         queryset,
+        selectors.team_state_counts(request.user, team.pk),
         {
             "title": _("Casussen van %(team)s") % {"team": team.name},
             "team": team,
             "teams": selectors.user_teams(request.user),
-            "closed_count": selectors.team_closed_count(request.user, team.pk),
         },
     )
 
@@ -271,7 +281,8 @@ def my_cases(request):
     return _render_case_list(
         request,
         queryset,
-        {"title": _("Mijn casussen"), "closed_count": selectors.my_closed_count(request.user)},
+        selectors.my_state_counts(request.user),
+        {"title": _("Mijn casussen")},
     )
 
 
@@ -368,7 +379,7 @@ def _render_case(request, case, status=200, **bound):
     context = {
         "case": case,
         "signals": selectors.case_signals(case),
-        "events": selectors.case_timeline(case),
+        "timeline": selectors.case_timeline_page(case, request.GET.get("tijdlijn")),
         "today": timezone.localdate(),
         "moves": moves,
         "is_open": is_open,

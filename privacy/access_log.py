@@ -97,9 +97,22 @@ def record_list(user, object_type: str, objects, *, purpose: str = Purpose.WORK,
 
 
 def listed_page(
-    user, object_type: str, objects, number, *, per_page: int, purpose: str = Purpose.WORK
+    user,
+    object_type: str,
+    objects,
+    number,
+    *,
+    per_page: int,
+    purpose: str = Purpose.WORK,
+    count: int | None = None,
 ) -> Page:
-    """One page of a list (`number` as the query string gives it), logged with its ids."""
-    page = Paginator(objects, per_page).get_page(number)
+    """One page of a list (`number` as the query string gives it), logged with its ids.
+    `count`: the number of objects when the caller has already counted them through the
+    same filter in this request (the tray's filter counts), so the list is not counted
+    twice."""
+    paginator = Paginator(objects, per_page)
+    if count is not None:
+        paginator.count = count  # Paginator.count is a cached_property: no COUNT query
+    page = paginator.get_page(number)
     record_list(user, object_type, page.object_list, purpose=purpose)
     return page

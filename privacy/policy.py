@@ -3,17 +3,26 @@
 Views, API viewsets, exports, search, counts and dashboards all start from the querysets
 here and ask the `can_*` questions here; nothing filters by hand elsewhere. Visibility of
 signals and cases comes from guardian's direct foreign-key permission tables, granted to
-organisation groups (signals are read from those tables as an indexed semi-join, see
-`_granted_to_groups`; cases through guardian), never from global permissions: a
+organisation groups (signals and cases are read from those tables as an indexed semi-join, see
+`_granted_to_groups`), never from global permissions: a
 superuser sees no personal data through the UI or API.
 """
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Cast, Left, Substr
 from django.utils import timezone
-from guardian.shortcuts import get_objects_for_user
 
 from accounts.models import ApiToken
 from cases.models import Case, CaseSignal
@@ -41,6 +50,7 @@ from signals.models import Signal, SignalImport
 from .grants import permission_id
 from .models import (
     AccessLog,
+    CaseGroupObjectPermission,
     CaseUserObjectPermission,
     Purpose,
     SignalGroupObjectPermission,
@@ -300,30 +310,60 @@ def can_search_signal_addresses(user) -> bool:
 # --- cases ----------------------------------------------------------------------------
 
 
+def _pk_among(ids: QuerySet) -> Q:
+    """`pk IN (ids)` for the branch of an OR that finds a few rows by id (a personal
+    share). On PostgreSQL it is written `pk = ANY(ARRAY(ids))`: the array is computed
+    once and probes the primary key, so the OR with an indexed branch can become a
+    BitmapOr of two index scans; an `IN (subquery)` inside an OR is a filter applied to
+    every row of a sequential scan."""
+    if connection.vendor != "postgresql":
+        return Q(pk__in=ids)
+    return Q(
+        Func(
+            F("pk"),
+            Subquery(ids),
+            template="(%(expressions)s))",
+            arg_joiner=" = ANY(ARRAY",
+            output_field=BooleanField(),
+        )
+    )
+
+
 def visible_cases(user) -> QuerySet:
     """Cases of the user's teams, minus confidential ones unless assignee or triage lead,
-    plus cases shared with the user personally until the share ends."""
+    plus cases shared with the user personally until the share ends.
+
+    Read like `visible_signals`, from the direct foreign-key tables: the team path asks
+    `privacy_casegroupobjectpermission` for a grant to one of the user's organisation
+    groups (`_granted_to_groups`, index-only on (group, permission, content_object)),
+    kept to the user's own teams; a share is a per-user grant (`CaseUserObjectPermission`,
+    found by its (user, permission, case) key) with an expiry. Case access is granted to
+    the team's group only, so the per-user table holds shares and nothing else. The two
+    paths are an OR, so the grant is an EXISTS (the planner probes the index per case for
+    one case or a page, or hashes the team's grants for a long list) and the share
+    branch an indexable array (`_pk_among`): a list starts from the team index, never
+    from a scan of every case."""
     if not getattr(user, "is_authenticated", False):
         return Case.objects.none()
-    via_team = get_objects_for_user(
-        user,
-        VIEW_CASE,
-        klass=Case.objects.all(),
-        use_groups=True,
-        with_superuser=False,
-        accept_global_perms=False,
-    ).filter(
-        # guardian also returns per-user grants; those are shares, handled below with their
-        # expiry, so the team path keeps only the user's own teams' cases.
-        Q(team_id__in=team_ids(user)),
-        Q(confidential=False) | Q(assignee=user) | Q(team_id__in=triage_team_ids(user)),
-    )
-    shared = Case.objects.filter(
-        caseuserobjectpermission__user=user,
-        caseuserobjectpermission__permission__codename="view_case",
-        caseuserobjectpermission__expires_at__gt=timezone.now(),
-    )
-    return Case.objects.filter(Q(pk__in=via_team.values("pk")) | Q(pk__in=shared.values("pk")))
+    shared = CaseUserObjectPermission.objects.filter(
+        user_id=user.pk,
+        permission_id=permission_id("cases", "view_case"),
+        expires_at__gt=timezone.now(),
+    ).values("content_object_id")
+    visible = _pk_among(shared)
+    own_teams = team_ids(user)
+    if own_teams:
+        granted = _granted_to_groups(user, CaseGroupObjectPermission, "cases", "view_case")
+        via_team = Q(team_id__in=sorted(own_teams)) & Exists(
+            granted.filter(content_object_id=OuterRef("pk"))
+        )
+        lead_teams = triage_team_ids(user)
+        if own_teams - lead_teams:
+            via_team &= (
+                Q(confidential=False) | Q(assignee_id=user.pk) | Q(team_id__in=sorted(lead_teams))
+            )
+        visible = via_team | visible
+    return Case.objects.filter(visible)
 
 
 def case_access_purpose(user, case) -> str:

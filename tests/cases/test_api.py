@@ -163,3 +163,24 @@ def test_filer_cannot_tell_a_new_case_from_a_merge(api_for, file, user):
     dates = {key for key in new_json if key.endswith(("_at", "_deadline"))}
     assert differing <= {"id", "reference"} | dates
     assert not {"case", "is_multiple"} & new_json.keys()
+
+
+def test_detail_serializers_built_once_still_serialize_each_case_on_its_own(api_for, file, user):
+    """The case serializers build their fields once per class (`FieldsBuiltOnce`); every
+    instance still gets its own fields, so two cases in a row each show their own
+    signals and history."""
+    from cases.api import CaseDetailSerializer
+
+    noor = user("noor")
+    first = services.accept_signal(noor, file("anna", house_number=81))
+    second = services.accept_signal(noor, file("anna", house_number=82))
+    services.add_note(noor, second, "Alleen bij de tweede")
+    api = api_for("noor")
+    one, two = (api.get(f"/api/v1/cases/{c.pk}/").json() for c in (first, second))
+    assert one["reference"] == first.reference and two["reference"] == second.reference
+    assert [s["house_number"] for s in one["signals"]] == [81]
+    assert [s["house_number"] for s in two["signals"]] == [82]
+    assert "Alleen bij de tweede" not in str(one["history"])
+    assert "Alleen bij de tweede" in str(two["history"])
+    a, b = CaseDetailSerializer(first), CaseDetailSerializer(second)
+    assert a.fields["team"] is not b.fields["team"] and a.fields["team"].parent is a

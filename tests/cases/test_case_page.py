@@ -237,6 +237,40 @@ def test_timeline_newest_first_and_query_count_constant(client_for, open_case, u
     assert html.index("Notitie 11") < html.index("Notitie 0") < html.index("Eerste notitie")
 
 
+def test_long_timeline_pages_newest_first(client_for, open_case, user):
+    """A case with more events than a page shows the newest page, links to older ones,
+    and every page takes the same queries."""
+    from cases import selectors
+
+    size = selectors.TIMELINE_PAGE_SIZE
+    client = client_for("sara")
+    earlier = CaseEvent.objects.filter(case=open_case).count()
+    for n in range(size + 3):
+        CaseEvent.objects.create(
+            case=open_case,
+            kind=CaseEventKind.NOTE,
+            text=f"Notitie nummer {n:03d}",
+            actor=user("sara"),
+            at=timezone.now() + timedelta(minutes=n),
+        )
+    total = earlier + size + 3
+    first = page(client, open_case)
+    shown = [n for n in range(size + 3) if f"Notitie nummer {n:03d}" in first]
+    assert shown == list(range(3, size + 3))  # the newest page
+    assert "?tijdlijn=2#history-heading" in first and "?tijdlijn=1" not in first
+    with CaptureQueriesContext(connection) as ctx:
+        second = page(client, open_case, "?tijdlijn=2")
+    assert [n for n in range(size + 3) if f"Notitie nummer {n:03d}" in second] == [0, 1, 2]
+    assert second.count('<li class="timeline-') == total - size
+    assert "?tijdlijn=1#history-heading" in second and "?tijdlijn=3" not in second
+    with CaptureQueriesContext(connection) as first_ctx:
+        page(client, open_case)
+    assert len(ctx.captured_queries) == len(first_ctx.captured_queries)
+    # A page past the end or a nonsense number shows the newest page.
+    for query in ("?tijdlijn=99", "?tijdlijn=x", "?tijdlijn=0"):
+        assert "Notitie nummer 052" in page(client, open_case, query)
+
+
 # --- triage in one view --------------------------------------------------------------
 
 

@@ -106,3 +106,33 @@ def test_corporation_staff_search_their_own_signals_by_address_and_it_is_logged(
     assert others.reference not in html  # another corporation's: not found by address
     entry = AccessLog.objects.filter(user__username="anna", object_type="signal").latest("pk")
     assert entry.action == AccessAction.LIST and str(own.pk) in entry.object_ids
+
+
+def test_list_lengths_come_from_one_count_per_state_through_the_same_filter(file, user):
+    """The case lists take their length and closed count from `state_counts`: for every
+    state filter it equals counting the list itself, for the team and for "mine", and a
+    confidential case the member may not see counts nowhere."""
+    from cases import selectors
+
+    noor, sara = user("noor"), user("sara")
+    cases = [services.accept_signal(noor, file("anna", house_number=70 + n)) for n in range(4)]
+    services.transition_case(noor, cases[1], "in_progress")
+    services.transition_case(noor, cases[2], "in_progress")
+    services.transition_case(noor, cases[2], "closed", outcome="help_accepted")
+    services.set_confidential(noor, cases[3], True)
+    for case in cases[:3]:
+        services.assign_case(noor, case, sara)
+    team = cases[0].team_id
+    states = (selectors.OPEN, "", "closed", "in_progress", "new", "on_hold")
+    for who in (noor, sara):
+        team_counts = selectors.team_state_counts(who, team)
+        my_counts = selectors.my_state_counts(who)
+        for state in states:
+            assert selectors.count_in_state(team_counts, state) == (
+                selectors.team_case_list(who, team, state).count()
+            )
+            assert selectors.count_in_state(my_counts, state) == (
+                selectors.my_case_list(who, state).count()
+            )
+    assert sum(selectors.team_state_counts(sara, team).values()) == 3  # not the confidential
+    assert sum(selectors.team_state_counts(noor, team).values()) == 4

@@ -1,12 +1,16 @@
 """The policy's main answers per role of the demo world, asked directly."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from cases import services as case_services
 from partners.choices import Role
 from partners.models import Agreement, Organisation
 from privacy import policy
 from privacy.context_processors import QUESTIONS, Answers
+from privacy.models import CaseUserObjectPermission
 from tests import helpers
 
 ROLES = ["anna", "bram", "sara", "noor", "omar", "eva", "pim", "admin"]
@@ -101,6 +105,56 @@ def test_a_case_is_seen_by_its_team_not_by_the_filer(demo):
     assert seen_by == {"sara", "noor"}
     assert policy.can_work_case(noor, case)
     assert not policy.can_work_case(helpers.user("omar"), case)
+
+
+def test_visible_cases_each_branch(demo):
+    """Every branch of `visible_cases`, asked as a list (the queryset as the pages use it)
+    and per case: team cases, confidential ones only for the assignee and the triage
+    leads of their team, personal shares until they end, nothing of another team."""
+    noor, sara, omar = helpers.user("noor"), helpers.user("sara"), helpers.user("omar")
+    plain = case_services.accept_signal(noor, helpers.signal(house_number=31))
+    confidential = case_services.accept_signal(noor, helpers.signal(house_number=32))
+    case_services.set_confidential(noor, confidential, True)
+    assigned = case_services.accept_signal(noor, helpers.signal(house_number=33))
+    case_services.set_confidential(noor, assigned, True)
+    case_services.assign_case(noor, assigned, sara)
+    zuid = case_services.accept_signal(omar, helpers.signal(postcode="1022 AB", house_number=7))
+    zuid_confidential = case_services.accept_signal(
+        omar, helpers.signal(postcode="1022 AB", house_number=8)
+    )
+    case_services.set_confidential(omar, zuid_confidential, True)
+    shared = case_services.accept_signal(noor, helpers.signal(house_number=34))
+    expired = case_services.accept_signal(noor, helpers.signal(house_number=35))
+    for case in (shared, expired):
+        case_services.share_case(noor, case, omar, "Overleg", timezone.localdate())
+    CaseUserObjectPermission.objects.filter(content_object=expired).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    mine = {plain, confidential, assigned, zuid, zuid_confidential, shared, expired}
+
+    def visible(user) -> set:
+        return set(policy.visible_cases(user).filter(pk__in=[c.pk for c in mine]))
+
+    # Team member: the team's cases, a confidential one only when assigned to them.
+    assert visible(sara) == {plain, assigned, shared, expired}
+    # Triage lead: every case of the team, confidential or not.
+    assert visible(noor) == {plain, confidential, assigned, shared, expired}
+    # Another team's lead: their own team's cases plus the active share, not the expired
+    # one nor any other case of Noord.
+    assert visible(omar) == {zuid, zuid_confidential, shared}
+    # Corporation staff, coordinators, privacy officers and administrators: none.
+    for name in ("anna", "bram", "eva", "pim", "admin"):
+        assert visible(helpers.user(name)) == set()
+    # Lead in one team and member in another: confidential cases of the lead team only.
+    sara.memberships.create(organisation=zuid.team, role=Role.TRIAGE_LEAD)
+    sara = helpers.user("sara")
+    assert visible(sara) == {plain, assigned, shared, expired, zuid, zuid_confidential}
+    # A confidential case shared with a member who may not see it otherwise: the share counts.
+    case_services.share_case(noor, confidential, omar, "Overleg", timezone.localdate())
+    assert confidential in visible(omar)
+    # The same answers for a single case, as the case page asks.
+    assert policy.visible_cases(sara).filter(pk=confidential.pk).exists() is False
+    assert policy.visible_cases(omar).filter(pk=expired.pk).exists() is False
 
 
 def test_coordinator_and_privacy_officer_scopes(demo):
