@@ -12,6 +12,8 @@ sealer chains it afterwards (see `privacy.chain`), in the order of sealing: `seq
 - The sealer in celery beat's database schedule: every 5 seconds; a run not started
   within 30 seconds (no worker) expires, the next one seals the backlog."""
 
+from importlib import import_module
+
 from django.db import migrations, models
 
 TRIGGER = "privacy_accesslog_append_only"
@@ -52,6 +54,13 @@ $$ LANGUAGE plpgsql;
 """
 
 
+def drop_sqlite_triggers(apps, schema_editor):
+    """SQLite rebuilds the checkpoint table below, which its DELETE trigger names."""
+    from privacy import sqlite_triggers
+
+    sqlite_triggers.drop(schema_editor.connection)
+
+
 def place_existing_rows(apps, schema_editor):
     from privacy import sqlite_triggers
 
@@ -77,6 +86,17 @@ def place_existing_rows(apps, schema_editor):
 def restore_append_only(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(APPEND_ONLY, params=None)
+    else:
+        from privacy import sqlite_triggers
+
+        sqlite_triggers.drop(schema_editor.connection)
+
+
+def restore_sqlite_triggers(apps, schema_editor):
+    """Back to the triggers of migration 0007."""
+    if schema_editor.connection.vendor == "sqlite":
+        previous = import_module("privacy.migrations.0007_access_log_append_only_sqlite")
+        previous.create_triggers(apps, schema_editor)
 
 
 def create_schedule(apps, schema_editor):
@@ -109,6 +129,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(drop_sqlite_triggers, restore_sqlite_triggers),
         migrations.AddField(
             model_name="accesslog",
             name="seq",
