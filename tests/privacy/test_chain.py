@@ -60,6 +60,16 @@ def test_verify_counts_unsealed_rows_as_pending_not_as_tampered(demo, capsys):
     assert result.rows == AccessLog.objects.count()
 
 
+def test_verify_command_reports_pending_rows_separately(demo, capsys, monkeypatch):
+    chain.seal()
+    write_rows(2)
+    monkeypatch.setattr(chain, "seal", lambda **kwargs: 0)  # a sealer busy elsewhere
+    call_command("verify_access_log")
+    out = capsys.readouterr().out
+    total = AccessLog.objects.count()
+    assert f"OK: {total - 2} regels, keten intact; 2 regels nog niet verzegeld" in out
+
+
 def test_verify_reports_ok_with_row_count(demo, capsys):
     write_rows(4)
     call_command("verify_access_log")
@@ -346,3 +356,15 @@ def test_verify_under_concurrent_writers_raises_no_false_alarm():
     assert written > 0
     assert [(r.ok, r.problem) for r in results] == [(True, "")] * 8
     assert chain.verify().rows == AccessLog.objects.count()
+
+
+def test_the_sealer_runs_every_five_seconds_from_beat(db):
+    from django_celery_beat.models import PeriodicTask
+
+    from privacy import tasks
+
+    task = PeriodicTask.objects.get(task="privacy.tasks.seal_access_log")
+    assert task.enabled and (task.interval.every, task.interval.period) == (5, "seconds")
+    access_log.record(None, AccessAction.READ, "signal", "1")
+    assert tasks.seal_access_log() == 1
+    assert not AccessLog.objects.filter(seq__isnull=True).exists()
