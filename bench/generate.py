@@ -597,15 +597,16 @@ COL = {name: i for i, name in enumerate(SIGNAL_COLUMNS)}
 
 
 class _Chain:
-    """Hash-chains generated access-log rows exactly as `privacy.chain.append` does, so
-    `verify_access_log` holds on the benchmark database too. Takes rows as dicts of
-    `privacy.chain.CONTENT_FIELDS` and yields them in `self.columns` order."""
+    """Hash-chains generated access-log rows exactly as `privacy.chain.seal` does (sealed
+    in the order generated), so `verify_access_log` holds on the benchmark database too.
+    Takes rows as dicts of `privacy.chain.CONTENT_FIELDS` and yields them in
+    `self.columns` order."""
 
     def __init__(self):
         from privacy.chain import CONTENT_FIELDS
 
         self.fields = CONTENT_FIELDS
-        self.columns = [*CONTENT_FIELDS, "prev_hash", "hash"]
+        self.columns = [*CONTENT_FIELDS, "seq", "prev_hash", "hash"]
         self.last_hash = ""
         self.count = 0
 
@@ -614,17 +615,17 @@ class _Chain:
 
         for values in entries:
             digest = row_hash(self.last_hash, values)
-            yield [*(values[f] for f in self.fields), self.last_hash, digest]
-            self.last_hash = digest
             self.count += 1
+            yield [*(values[f] for f in self.fields), self.count, self.last_hash, digest]
+            self.last_hash = digest
 
     def store_head(self, cursor):
         cursor.execute(
-            "INSERT INTO privacy_accesslogchainhead (id, last_id, last_hash) "
-            "SELECT 1, max(id), %s FROM privacy_accesslog "
+            "INSERT INTO privacy_accesslogchainhead (id, last_id, last_seq, last_hash) "
+            "SELECT 1, max(id), %s, %s FROM privacy_accesslog "
             "ON CONFLICT (id) DO UPDATE SET last_id = EXCLUDED.last_id, "
-            "last_hash = EXCLUDED.last_hash",
-            [self.last_hash],
+            "last_seq = EXCLUDED.last_seq, last_hash = EXCLUDED.last_hash",
+            [self.count, self.last_hash],
         )
 
 

@@ -9,8 +9,8 @@ middleware below it into:
   `connection.execute_wrapper` (count and the slowest query with its time);
 - `template_ms`: template rendering, less the queries run while rendering (those count
   as SQL);
-- `access_log_ms`: writing the access log (`privacy.chain.append`: the lock on the chain's
-  head, the insert and the head's update), queries included;
+- `access_log_ms`: writing the access log (`privacy.chain.append`: the insert of the
+  unchained row; sealing happens later, outside the request), queries included;
 - `python_ms`: the rest: middleware, view code, serialisation.
 
 The split goes back in the `X-Bench-Profile` response header as JSON (ASCII)."""

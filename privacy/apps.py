@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-SQLITE_TRIGGER_MIGRATION = ("privacy", "0007_access_log_append_only_sqlite")
+SQLITE_TRIGGER_MIGRATION = ("privacy", "0009_access_log_sealed_after_write")
 
 
 def _ensure_sqlite_triggers(sender, using, **kwargs):

@@ -159,7 +159,10 @@ class AccessLog(models.Model):
         verbose_name=_("reden"),
     )
     request_id = models.CharField(_("verzoek-id"), max_length=36, blank=True)
-    # Tamper evidence: hash = sha256(prev_hash + canonical content), chained by id order.
+    # Tamper evidence: hash = sha256(prev_hash + canonical content), chained in `seq`
+    # order. The three are empty on an unsealed row and set once by the sealer
+    # (privacy.chain.seal); the database refuses any other change.
+    seq = models.BigIntegerField(_("plaats in de keten"), null=True, blank=True, editable=False)
     prev_hash = models.CharField(_("vorige hash"), max_length=64, blank=True, editable=False)
     hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
 
@@ -171,7 +174,12 @@ class AccessLog(models.Model):
             models.Index(fields=["household_key", "at"], name="accesslog_household"),
             models.Index(fields=["user", "at"], name="accesslog_user"),
             models.Index(fields=["object_type", "object_id"], name="accesslog_object"),
+            # The sealer's queue: the rows not yet chained, oldest first.
+            models.Index(
+                fields=["id"], condition=models.Q(seq__isnull=True), name="accesslog_unsealed"
+            ),
         ]
+        constraints = [models.UniqueConstraint(fields=["seq"], name="accesslog_unique_seq")]
 
     def __str__(self):
         return f"{self.at:%d-%m-%Y %H:%M} {self.username} {self.action} {self.object_type}"
@@ -201,12 +209,13 @@ class AccessLog(models.Model):
 
 
 class AccessLogChainHead(models.Model):
-    """The single row (pk 1) holding the newest hash of the access-log chain.
+    """The single row (pk 1) holding the newest link of the access-log chain.
 
-    Every writer locks it (SELECT ... FOR UPDATE) in the transaction of its write, so rows
-    are chained one after another in id order even under concurrency (see privacy.chain)."""
+    Only the sealer locks it (SELECT ... FOR UPDATE, in its own short transaction), so
+    two sealers never chain the same rows; writers never touch it (see privacy.chain)."""
 
     last_id = models.BigIntegerField(default=0)
+    last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
@@ -218,11 +227,12 @@ class AccessLogChainHead(models.Model):
 
 
 class AccessLogCheckpoint(models.Model):
-    """Where log retention cut the chain: the hash of the last removed row is the anchor
-    the first remaining row must point to."""
+    """Where log retention cut the chain: the hash of the last removed row (at chain
+    position `removed_through_seq`) is the anchor the first remaining row must point to."""
 
     created_at = models.DateTimeField(_("tijdstip"), default=timezone.now)
     removed_through_id = models.BigIntegerField(_("verwijderd tot en met id"))
+    removed_through_seq = models.BigIntegerField(_("verwijderd tot en met plaats"), default=0)
     anchor_hash = models.CharField(_("ankerhash"), max_length=64)
     cut_before = models.DateTimeField(_("verwijderd van voor"))
     removed_count = models.PositiveBigIntegerField(_("aantal verwijderd"), default=0)
@@ -230,10 +240,10 @@ class AccessLogCheckpoint(models.Model):
     class Meta:
         verbose_name = _("inzagelog-ankerpunt")
         verbose_name_plural = _("inzagelog-ankerpunten")
-        ordering = ["-removed_through_id"]
+        ordering = ["-removed_through_seq"]
 
     def __str__(self):
-        return f"<= {self.removed_through_id}"
+        return f"<= {self.removed_through_seq}"
 
 
 class RetentionRun(models.Model):

@@ -12,14 +12,15 @@ Retention periods (settings, in days, counted back from the run's moment):
 - closed cases: RETENTION_CASE_DAYS after `closed_at`, with all their signals and the
   texts of their history;
 - access-log rows: RETENTION_ACCESS_LOG_DAYS, in whole days (rows from before local
-  midnight of the cut day), removed as a prefix of the hash chain with a checkpoint."""
+  midnight of the cut day), removed as a prefix of the sealed hash chain with a
+  checkpoint."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -199,29 +200,43 @@ def clear_import_files(now: datetime) -> int:
 
 
 def remove_old_access_log(now: datetime) -> int:
-    """Remove the rows before the cut as a prefix of the chain (ids grow with `at`), one
-    batch per transaction; the run's checkpoint keeps the hash of the last removed row."""
+    """Remove the rows before the cut as a prefix of the chain, one batch per
+    transaction; the run's checkpoint keeps the hash of the last removed row.
+
+    Only sealed rows go (the committed ones are sealed first): the prefix ends before the
+    first sealed row from on or after the cut, so a row that was sealed late (its
+    transaction committed late) never takes a newer one with it. An old row still
+    unsealed waits for the next run."""
+    from . import chain
+
+    chain.seal()
     cut = access_log_cut(now)
-    last_id = AccessLog.objects.filter(at__lt=cut).order_by("-at", "-id").values_list("id")[:1]
-    last_id = next((row[0] for row in last_id), None)
+    sealed = AccessLog.objects.filter(seq__isnull=False)
+    first_kept = sealed.filter(at__gte=cut).order_by("seq").values_list("seq", flat=True)[:1]
+    first_kept = next(iter(first_kept), None)
+    old = sealed.filter(at__lt=cut)
+    if first_kept is not None:
+        old = old.filter(seq__lt=first_kept)
+    last_seq = old.order_by("-seq").values_list("seq", flat=True).first()
     checkpoint = None
     removed = 0
-    while last_id is not None:
+    while last_seq is not None:
         with transaction.atomic():
-            first = AccessLog.objects.order_by("id").values_list("id", flat=True).first()
-            if first is None or first > last_id:
+            first = sealed.order_by("seq").values_list("seq", flat=True).first()
+            if first is None or first > last_seq:
                 break
-            through = min(first + BATCH - 1, last_id)
-            anchor_id, anchor_hash = (
-                AccessLog.objects.filter(id__lte=through)
-                .order_by("-id")
-                .values_list("id", "hash")
+            through = min(first + BATCH - 1, last_seq)
+            anchor_id, anchor_seq, anchor_hash = (
+                sealed.filter(seq__lte=through)
+                .order_by("-seq")
+                .values_list("id", "seq", "hash")
                 .first()
             )
             # The checkpoint first: on SQLite the trigger lets a DELETE through only for
-            # rows a checkpoint already covers (privacy migration 0007).
+            # rows a checkpoint already covers (privacy migration 0009).
             checkpoint = checkpoint or AccessLogCheckpoint(cut_before=cut)
             checkpoint.removed_through_id = anchor_id
+            checkpoint.removed_through_seq = anchor_seq
             checkpoint.anchor_hash = anchor_hash
             checkpoint.save()
             removed += delete_access_log_through(through)
@@ -233,15 +248,11 @@ def remove_old_access_log(now: datetime) -> int:
 
 
 def remove_unreferenced_reasons() -> int:
-    """Reasons are written in the order of their log rows: once the oldest rows are gone,
-    every reason older than the oldest one still pointed at goes with them."""
-    oldest = (
-        AccessLog.objects.filter(reason_entry__isnull=False)
-        .order_by("id")
-        .values_list("reason_entry_id", flat=True)
-        .first()
-    )
-    first_kept_row = AccessLog.objects.order_by("id").values_list("at", flat=True).first()
+    """Reasons are written with their log rows: once the oldest rows are gone, every
+    reason older than the oldest one a remaining row (sealed or not) points at goes with
+    them. A reason whose row is not yet committed is not visible to the DELETE."""
+    oldest = AccessLog.objects.aggregate(oldest=Min("reason_entry_id"))["oldest"]
+    first_kept_row = AccessLog.objects.order_by("at").values_list("at", flat=True).first()
     stale = AccessLogReason.objects.all()
     if oldest is not None:
         stale = stale.filter(pk__lt=oldest)
@@ -251,14 +262,17 @@ def remove_unreferenced_reasons() -> int:
     return deleted
 
 
-def delete_access_log_through(last_id: int) -> int:
-    """DELETE in the caller's transaction; the append-only trigger lets it through only
-    after SET LOCAL wijkportaal.access_log_retention = 'on' (PostgreSQL), or for rows a
-    retention checkpoint covers (SQLite)."""
+def delete_access_log_through(last_seq: int) -> int:
+    """DELETE the sealed rows up to chain place `last_seq` in the caller's transaction;
+    the append-only trigger lets it through only for sealed rows, after SET LOCAL
+    wijkportaal.access_log_retention = 'on' (PostgreSQL), or for rows a retention
+    checkpoint covers (SQLite)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL wijkportaal.access_log_retention = 'on'")
-        cursor.execute("DELETE FROM privacy_accesslog WHERE id <= %s", [last_id])
+        cursor.execute(
+            "DELETE FROM privacy_accesslog WHERE seq IS NOT NULL AND seq <= %s", [last_seq]
+        )
         return cursor.rowcount
 
 

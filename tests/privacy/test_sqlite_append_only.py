@@ -53,6 +53,33 @@ with connection.cursor() as cursor:
 out["moved_reason"] = moved.reason
 out["verify_after_migration"] = verify().ok
 access_log.record(None, "read", "signal", "2")
+out["unsealed_after_write"] = AccessLog.objects.filter(seq__isnull=True).count()
+result = verify()
+out["verify_after_write"] = [result.ok, result.rows, result.pending]
+# The sealer's one UPDATE: only on an unsealed row and only with the content unchanged.
+seal = "UPDATE privacy_accesslog SET seq = 99, hash = 'x'"
+with transaction.atomic():  # rolled back at the end
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO privacy_accesslog (at, username, organisation_name, role, action, "
+            "object_type, object_id, object_ids, household_key, purpose, request_id, "
+            "prev_hash, hash) VALUES (%s, 'x', '', '', 'read', 'signal', '3', '[]', '', "
+            "'work', '', '', '')",
+            [timezone.now()],
+        )
+        unsealed = cursor.lastrowid
+    for name, sql in (
+        ("seal_with_change", f"{seal}, username = 'y' WHERE id = {unsealed}"),
+        ("seal_sealed_row", f"{seal} WHERE id <> {unsealed}"),
+        ("seal_unsealed_row", f"{seal} WHERE id = {unsealed}"),
+    ):
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(sql)
+            out[name] = "allowed"
+        except DatabaseError as exc:
+            out[name] = str(exc)
+    transaction.set_rollback(True)
 for sql in ("UPDATE privacy_accesslog SET username = 'x'", "DELETE FROM privacy_accesslog"):
     try:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -81,6 +108,14 @@ def test_attack_sqlite_access_log_update_and_delete_succeed(sqlite_result):
     assert "append-only: UPDATE refused" in sqlite_result["UPDATE"]
     assert "append-only: DELETE refused" in sqlite_result["DELETE"]
     assert sqlite_result["rows"] == 2
+
+
+def test_sqlite_seals_inline_and_lets_only_the_sealing_update_through(sqlite_result):
+    assert sqlite_result["unsealed_after_write"] == 0
+    assert sqlite_result["verify_after_write"] == [True, 2, 0]
+    assert "append-only: UPDATE refused" in sqlite_result["seal_with_change"]
+    assert "append-only: UPDATE refused" in sqlite_result["seal_sealed_row"]
+    assert sqlite_result["seal_unsealed_row"] == "allowed"
 
 
 def test_sqlite_retention_still_cuts_old_rows_with_a_checkpoint(sqlite_result):

@@ -125,9 +125,9 @@ class Workers:
         self.mail_log = folder / "mail.log"
         self.processes = []
 
-    def start(self, mail_delay: float = 0.0) -> subprocess.Popen:
+    def env(self, mail_delay: float = 0.0) -> dict:
         db = settings.DATABASES["default"]
-        env = {
+        return {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.reliability.worker_settings",
             "DATABASE_URL": (
@@ -141,10 +141,23 @@ class Workers:
             "RELIABILITY_MAIL_DELAY": str(mail_delay),
             "CELERY_TASK_ALWAYS_EAGER": "false",
         }
-        log = open(self.folder / f"worker-{len(self.processes)}.log", "w")  # noqa: SIM115
+
+    def spawn(self, args: list[str], name: str, env: dict | None = None) -> subprocess.Popen:
+        log = open(self.folder / f"{name}.log", "w")  # noqa: SIM115
         process = subprocess.Popen(
+            [sys.executable, *args],
+            cwd=ROOT,
+            env=env or self.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        self.processes.append(process)
+        return process
+
+    def start(self, mail_delay: float = 0.0) -> subprocess.Popen:
+        number = len(self.processes)
+        return self.spawn(
             [
-                sys.executable,
                 "-m",
                 "celery",
                 "-A",
@@ -158,15 +171,28 @@ class Workers:
                 "--loglevel",
                 "WARNING",
                 "-n",
-                f"fault{len(self.processes)}@%h",
+                f"fault{number}@%h",
             ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+            f"worker-{number}",
+            self.env(mail_delay),
         )
-        self.processes.append(process)
-        return process
+
+    def start_beat(self) -> subprocess.Popen:
+        """celery beat with the project's database schedule (django_celery_beat)."""
+        return self.spawn(
+            [
+                "-m",
+                "celery",
+                "-A",
+                "wijkportaal",
+                "beat",
+                "--loglevel",
+                "WARNING",
+                "--pidfile",
+                str(self.folder / "beat.pid"),
+            ],
+            "beat",
+        )
 
     def kill(self, process):
         process.send_signal(signal.SIGKILL)

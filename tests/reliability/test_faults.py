@@ -6,6 +6,7 @@ import threading
 import time
 from collections import Counter
 from datetime import date, timedelta
+from importlib import import_module
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -258,3 +259,63 @@ def test_verify_under_concurrent_writers_raises_no_false_alarm(transactional_db,
     assert errors == []
     assert written
     assert alarms == []
+
+
+SEALER_KILLED_MID_RUN = """
+import time
+import django
+django.setup()
+from privacy import chain
+real = chain.row_hash
+def slow(prev_hash, values):
+    time.sleep(0.002)  # about one second per batch of 500, so the kill lands mid-run
+    return real(prev_hash, values)
+chain.row_hash = slow
+chain.seal(batch=500)
+"""
+
+
+def test_sealer_killed_mid_run_then_beat_and_a_worker_seal_the_rest(broker, workers, report):
+    """Access-log rows are written unchained; a sealer process is killed (SIGKILL) in the
+    middle of its run, which leaves a valid sealed prefix; celery beat's 5-second
+    schedule and a real worker then seal the rest into one chain."""
+    from django.apps import apps
+    from django_celery_beat.models import PeriodicTask
+
+    from privacy import access_log, chain
+    from privacy.models import AccessAction, AccessLog
+
+    schedule = import_module("privacy.migrations.0009_access_log_sealed_after_write")
+    schedule.create_schedule(apps, None)  # flushed by earlier transactional tests
+    PeriodicTask.objects.exclude(task=schedule.SEAL_TASK).update(enabled=False)
+    rows = 3_000
+    for i in range(rows):
+        access_log.record(None, AccessAction.READ, "signal", f"r{i}")
+    unsealed = AccessLog.objects.filter(seq__isnull=True)
+    assert unsealed.count() == rows
+
+    sealer = workers.spawn(["-c", SEALER_KILLED_MID_RUN], "sealer")
+    assert wait_for(lambda: unsealed.count() <= rows - 500, timeout=60)
+    workers.kill(sealer)
+    sealed_before_kill = rows - unsealed.count()
+    assert 0 < sealed_before_kill < rows, "the sealer finished before it could be killed"
+    assert sealed_before_kill % 500 == 0  # whole batches only: the one in flight rolled back
+    prefix = chain.verify(seal_first=False)
+    assert prefix.ok and prefix.pending == rows - sealed_before_kill
+
+    killed = time.monotonic()
+    workers.start_beat()
+    workers.start()
+    assert wait_for(lambda: not unsealed.exists(), timeout=90)
+    recovered = time.monotonic() - killed
+    result = chain.verify(seal_first=False)
+    report(
+        rows=rows,
+        sealed_before_kill=sealed_before_kill,
+        sealed_by_beat=rows - sealed_before_kill,
+        seconds_to_seal_the_rest=round(recovered, 1),
+        chain_ok=result.ok,
+    )
+    assert result.ok and result.pending == 0 and result.rows == rows
+    places = sorted(AccessLog.objects.values_list("seq", flat=True))
+    assert places == list(range(1, rows + 1))

@@ -4,14 +4,21 @@ from privacy import chain
 
 
 class Command(BaseCommand):
-    help = "Controleert de hashketen van het inzagelog en meldt de eerste gebroken schakel."
+    help = (
+        "Verzegelt de nieuwe regels van het inzagelog, controleert de hashketen en meldt de "
+        "eerste gebroken schakel. Regels die nog niet verzegeld zijn, worden apart gemeld."
+    )
 
     def handle(self, *args, **options):
         result = chain.verify()
         if result.ok:
-            self.stdout.write(f"OK: {result.rows} regels, keten intact")
+            pending = (
+                f"; {result.pending} regels nog niet verzegeld (in afwachting)"
+                if result.pending
+                else ""
+            )
+            self.stdout.write(f"OK: {result.rows} regels, keten intact{pending}")
             return
         when = f" ({result.broken_at:%d-%m-%Y %H:%M:%S})" if result.broken_at else ""
-        raise CommandError(
-            f"Keten gebroken bij regel id={result.broken_id}{when}: {result.problem}"
-        )
+        where = f" bij regel id={result.broken_id}" if result.broken_id else ""
+        raise CommandError(f"Keten gebroken{where}{when}: {result.problem}")
