@@ -30,14 +30,14 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import CharField, Exists, F, OuterRef, Subquery
+from django.db.models import CharField, Exists, F, Min, OuterRef, Subquery
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
-from cases.models import Case, CaseState, Outreach
+from cases.models import Case, CaseSignal, CaseState, Outreach
 from core.working_days import next_working_day, working_days_between
 from partners.choices import OPEN_PLAN_STATUSES, AgreementStatus, Role
 from partners.models import Agreement, ContactPerson, PlanAction
@@ -355,16 +355,32 @@ def sweep_arrears_clock(today: date) -> list[Due]:
         first_conversation_due__gte=today - timedelta(days=LOOKBACK_DAYS),
         first_conversation_due__lt=today,
     )
-    # The earliest outreach deadline of a case's signals, when no attempt was recorded.
-    earliest = (
-        Signal.objects.filter(case_link__case=OuterRef("pk"), outreach_deadline__isnull=False)
-        .order_by("outreach_deadline")
-        .values("outreach_deadline")[:1]
+    # No attempt by the earliest outreach deadline of a case's signals, when that deadline
+    # lies in the lookback window. Set-based: the signals with a deadline in the window
+    # name the candidate cases (one pass over the signals, not a subquery per open case);
+    # a candidate whose signals include an earlier deadline is out (its earliest lies
+    # before the window), and only the candidates left get their earliest deadline.
+    window_start = today - timedelta(days=LOOKBACK_DAYS)
+    in_window = CaseSignal.objects.filter(
+        signal__outreach_deadline__gte=window_start, signal__outreach_deadline__lt=today
+    )
+    earliest_in_window = (
+        in_window.filter(case=OuterRef("pk"))
+        .values("case")
+        .annotate(earliest=Min("signal__outreach_deadline"))
+        .values("earliest")
     )
     no_attempt = (
-        open_cases.filter(~Exists(Outreach.objects.filter(case=OuterRef("pk"))))
-        .annotate(outreach_due=Subquery(earliest))
-        .filter(outreach_due__gte=today - timedelta(days=LOOKBACK_DAYS), outreach_due__lt=today)
+        open_cases.filter(pk__in=in_window.values("case_id"))
+        .filter(~Exists(Outreach.objects.filter(case=OuterRef("pk"))))
+        .filter(
+            ~Exists(
+                CaseSignal.objects.filter(
+                    case=OuterRef("pk"), signal__outreach_deadline__lt=window_start
+                )
+            )
+        )
+        .annotate(outreach_due=Subquery(earliest_in_window))
     )
     assignee = ("assignee_id", "assignee__email")
     leads = ("team__memberships__user_id", "team__memberships__user__email")

@@ -73,3 +73,44 @@ def test_agreed_outreach_term_reminds_when_no_attempt_was_recorded(make_case, ma
         [(str(assigned.pk), "sara"), (str(unassigned.pk), "noor")]
     )
     assert run("2026-12-04T09:15")[ReminderKind.FIRST_CONVERSATION_DUE] == []
+
+
+def test_outreach_term_is_the_earliest_deadline_of_the_case_signals(make_case, make_signal):
+    """Several signals per case: the earliest outreach deadline counts, and only when it
+    lies in the lookback window (30 days up to yesterday); a case with an attempt or a
+    closed case is not reminded."""
+
+    def case_with(*deadlines, state=CaseState.IN_PROGRESS):
+        case = make_case(follow_up=None, state=state)
+        for deadline in deadlines:
+            signal = make_signal(
+                triage=date(2026, 11, 1), status="accepted", outreach_deadline=deadline
+            )
+            CaseSignal.objects.create(case=case, signal=signal)
+        return case
+
+    several = case_with(date(2026, 12, 5), date(2026, 12, 3), None, date(2026, 12, 20))
+    window_start = case_with(date(2026, 12, 1), date(2026, 11, 10))
+    yesterday = case_with(date(2026, 12, 9))
+    attempted = case_with(date(2026, 12, 1), date(2026, 12, 2))
+    Outreach.objects.create(
+        case=attempted, channel="phone", at=moment("2026-12-01T10:00"), reached=False
+    )
+    case_with(date(2026, 12, 1), state=CaseState.CLOSED)
+    case_with(date(2026, 11, 9), date(2026, 12, 4))  # earliest before the window
+    case_with(date(2026, 12, 10), date(2026, 12, 15))  # not passed yet
+    case_with(None)  # no agreed term
+    make_case(follow_up=None)  # no signals at all
+
+    run("2026-12-10T09:00")
+    rows = Reminder.objects.filter(kind=ReminderKind.OUTREACH_OVERDUE)
+    assert sorted(rows.values_list("object_id", "due", "recipient__username")) == sorted(
+        [
+            (str(several.pk), date(2026, 12, 3), "sara"),
+            (str(window_start.pk), date(2026, 11, 10), "sara"),
+            (str(yesterday.pk), date(2026, 12, 9), "sara"),
+        ]
+    )
+    assert "03-12-2026" in rows.get(object_id=str(several.pk)).body
+    run("2026-12-10T09:15")
+    assert rows.count() == 3
