@@ -1,9 +1,12 @@
-"""Sign-in security: the two-factor requirement for portal and API sessions (the
-brute-force lockout is in `lockout`)."""
+"""Sign-in security: the two-factor requirement for portal and API sessions, and the idle
+timeout of portal sessions (the brute-force lockout is in `lockout`)."""
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django_otp import user_has_device
 from drf_spectacular.authentication import SessionScheme
@@ -16,6 +19,43 @@ def needs_second_factor(user) -> bool:
         return False
     is_verified = getattr(user, "is_verified", None)
     return not (is_verified and is_verified())
+
+
+def renew_session_expiry(session) -> None:
+    """Let the session end SESSION_COOKIE_AGE seconds from now (an absolute time kept in the
+    session, so `get_expiry_age()` is the time really left, rounded up to the whole second
+    so a fresh session shows the full age); SessionMiddleware saves the session and sets
+    its cookie again."""
+    expiry = timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE, microseconds=999999)
+    session.set_expiry(expiry.replace(microsecond=0))
+
+
+class SessionIdleMiddleware:
+    """The idle timeout without a session write on every page.
+
+    `SESSION_SAVE_EVERY_REQUEST` would renew the expiry with an `UPDATE django_session` on
+    every request. Instead the expiry is an absolute time in the session, renewed only
+    when the last renewal is more than SESSION_REFRESH_SECONDS (60) old: at most one write
+    a minute per user. A session therefore ends between SESSION_COOKIE_AGE minus that
+    minute and SESSION_COOKIE_AGE after the user's last request (14 to 15 idle minutes by
+    default), never later. Pages show the time really left (`get_expiry_age()`), so the
+    warning banner appears two minutes before the server ends the session.
+
+    Only existing sessions with data are renewed: an anonymous visitor without a session
+    gets none, and a session ended by sign-out stays ended."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not session.session_key or not session.keys():
+            return response
+        renewed_ago = settings.SESSION_COOKIE_AGE - session.get_expiry_age()
+        if "_session_expiry" not in session or renewed_ago >= settings.SESSION_REFRESH_SECONDS:
+            renew_session_expiry(session)
+        return response
 
 
 class RequireTwoFactorMiddleware:

@@ -8,7 +8,6 @@ from base64 import b32encode
 
 import qrcode
 import qrcode.image.svg
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
@@ -23,6 +22,7 @@ from django_otp import user_has_device
 
 from . import services
 from .forms import ApiTokenForm, EnrolmentCodeForm, OtpCodeForm
+from .security import renew_session_expiry
 from .selectors import api_tokens_of, two_factor_status
 
 BACKUP_CODES_SESSION_KEY = "account_new_backup_codes"
@@ -177,6 +177,8 @@ def token_revoke(request, pk: int):
 @never_cache
 @require_POST
 def session_keepalive(request):
-    """Any request renews the idle timeout (SESSION_SAVE_EVERY_REQUEST); the warning script
-    calls this when the user chooses to stay signed in."""
-    return JsonResponse({"expires_in": settings.SESSION_COOKIE_AGE})
+    """The warning script calls this when the user chooses to stay signed in: the idle
+    timeout starts again now (other requests renew it at most once a minute,
+    SessionIdleMiddleware)."""
+    renew_session_expiry(request.session)
+    return JsonResponse({"expires_in": request.session.get_expiry_age()})

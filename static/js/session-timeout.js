@@ -1,5 +1,6 @@
-// Warns two minutes before the server ends an idle session (SESSION_COOKIE_AGE) and lets
-// the user stay signed in. Progressive enhancement only: the server enforces the timeout.
+// Warns two minutes before the server ends an idle session and lets the user stay signed
+// in. data-timeout is the time the page's session really has left (the server renews the
+// expiry at most once a minute); the keep-alive answer gives the new time left. Progressive enhancement only: the server enforces the timeout.
 (function () {
   "use strict";
   var banner = document.getElementById("session-warning");
@@ -32,7 +33,11 @@
       credentials: "same-origin",
       headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" }
     }).then(function (response) {
-      if (response.ok) { schedule(); } else { window.location.reload(); }
+      if (!response.ok) { window.location.reload(); return null; }
+      return response.json().then(function (data) {
+        if (data && data.expires_in > 0) { timeout = data.expires_in * 1000; }
+        schedule();
+      });
     });
   });
 
