@@ -8,24 +8,10 @@ every other column unchanged. SQLite drops a table's
 triggers whenever Django rebuilds the table in a later migration, so `ensure` also runs
 after every `migrate` (post_migrate) and puts them back."""
 
+from .chain import CONTENT_FIELDS
+
 # Every column but the three the sealer sets once (privacy.chain.seal).
-CONTENT_COLUMNS = [
-    "id",
-    "at",
-    "user_id",
-    "username",
-    "organisation_id",
-    "organisation_name",
-    "role",
-    "action",
-    "object_type",
-    "object_id",
-    "object_ids",
-    "household_key",
-    "purpose",
-    "reason_entry_id",
-    "request_id",
-]
+CONTENT_COLUMNS = ["id", *CONTENT_FIELDS]
 UNCHANGED = " AND ".join(f"NEW.{column} IS OLD.{column}" for column in CONTENT_COLUMNS)
 
 TRIGGERS = [
