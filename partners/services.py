@@ -247,30 +247,47 @@ def check_no_overlap(agreement: Agreement) -> None:
 
 @transaction.atomic
 def activate_agreement(user, agreement: Agreement) -> Agreement:
-    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    _require_coordinator_of(user, agreement.municipality_id)
-    if agreement.status != AgreementStatus.DRAFT:
-        raise ValidationError(_("Alleen een concept kan worden geactiveerd."), code="status")
-    if not agreement.terms.exists():
-        raise ValidationError(_("Leg eerst de termijnen per soort signaal vast."))
-    check_no_overlap(agreement)
-    before = agreement_snapshot(agreement)
-    agreement.status = AgreementStatus.ACTIVE
-    agreement.save(update_fields=["status", "updated_at"])
-    _log_change(user, agreement, AgreementChange.Action.ACTIVATED, before)
-    return agreement
+    def ready(draft: Agreement) -> None:
+        if not draft.terms.exists():
+            raise ValidationError(_("Leg eerst de termijnen per soort signaal vast."))
+        check_no_overlap(draft)
+
+    return _move_agreement(
+        user,
+        agreement,
+        AgreementStatus.DRAFT,
+        AgreementStatus.ACTIVE,
+        _("Alleen een concept kan worden geactiveerd."),
+        AgreementChange.Action.ACTIVATED,
+        ready,
+    )
 
 
 @transaction.atomic
 def expire_agreement(user, agreement: Agreement) -> Agreement:
+    return _move_agreement(
+        user,
+        agreement,
+        AgreementStatus.ACTIVE,
+        AgreementStatus.EXPIRED,
+        _("Alleen een actieve afspraak kan verlopen."),
+        AgreementChange.Action.EXPIRED,
+    )
+
+
+def _move_agreement(user, agreement, from_status, to_status, refusal, action, ready=None):
+    """One step of an agreement's life (draft → active → expired), by a coordinator of its
+    municipality, with the row locked and the change logged with the state before it."""
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     _require_coordinator_of(user, agreement.municipality_id)
-    if agreement.status != AgreementStatus.ACTIVE:
-        raise ValidationError(_("Alleen een actieve afspraak kan verlopen."), code="status")
+    if agreement.status != from_status:
+        raise ValidationError(refusal, code="status")
+    if ready is not None:
+        ready(agreement)
     before = agreement_snapshot(agreement)
-    agreement.status = AgreementStatus.EXPIRED
+    agreement.status = to_status
     agreement.save(update_fields=["status", "updated_at"])
-    _log_change(user, agreement, AgreementChange.Action.EXPIRED, before)
+    _log_change(user, agreement, action, before)
     return agreement
 
 

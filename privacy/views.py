@@ -54,6 +54,25 @@ def household_query(request) -> tuple[HouseholdForm, str | None]:
     return form, key
 
 
+def household_report(kind: str):
+    """A privacy officer's report about one household: GET only; without a valid address
+    in the officer's municipality the address form again, else `view(request, form, key)`."""
+
+    def decorate(view):
+        @require_GET
+        @privacy_officer_required
+        @wraps(view)
+        def wrapper(request):
+            form, key = household_query(request)
+            if key is None:
+                return render(request, "privacy/report_form.html", {"form": form, "kind": kind})
+            return view(request, form, key)
+
+        return wrapper
+
+    return decorate
+
+
 def address_query(cleaned: dict) -> str:
     return urlencode({f: cleaned.get(f) or "" for f in ADDRESS_FIELDS})
 
@@ -134,13 +153,9 @@ def _export_row(row) -> list:
     ]
 
 
-@require_GET
-@privacy_officer_required
-def access_log_report(request):
+@household_report("report")
+def access_log_report(request, form, key):
     """Printable answer to a resident's access request: who saw the household, when, why."""
-    form, key = household_query(request)
-    if key is None:
-        return render(request, "privacy/report_form.html", {"form": form, "kind": "report"})
     rows = list(
         policy.household_access_log(request.user, key)
         .select_related("reason_entry")
@@ -165,13 +180,9 @@ def access_log_report(request):
     return render(request, "privacy/access_log_report.html", context)
 
 
-@require_GET
-@privacy_officer_required
-def household(request):
+@household_report("subject")
+def household(request, form, key):
     """Everything the portal holds about one household: HTML (printable) or JSON download."""
-    form, key = household_query(request)
-    if key is None:
-        return render(request, "privacy/report_form.html", {"form": form, "kind": "subject"})
     report = selectors.subject_report(request.user, key)
     as_json = request.GET.get("format") == "json"
     services.log_inquiry(
