@@ -7,22 +7,23 @@ from django.template.loader import render_to_string
 pytestmark = pytest.mark.django_db
 
 
-def test_refused_page_is_the_portals_dutch_403_with_menu(client_for):
-    response = client_for("anna").get("/casussen/werkbak/")
+@pytest.mark.parametrize(
+    "path, status, heading, bare",
+    [
+        ("/casussen/werkbak/", 403, "Geen toegang", "403 Forbidden"),
+        ("/bestaat-niet/", 404, "Pagina niet gevonden", "Not Found</h1>"),
+    ],
+)
+def test_refused_and_missing_pages_are_the_portals_dutch_pages_with_menu(
+    client_for, path, status, heading, bare
+):
+    response = client_for("anna").get(path)
     html = response.content.decode()
-    assert response.status_code == 403
-    assert "<h1>Geen toegang</h1>" in html
+    assert response.status_code == status
+    assert f"<h1>{heading}</h1>" in html
     assert 'aria-label="Hoofdmenu"' in html
     assert 'href="/"' in html and "Naar de startpagina" in html
-    assert "403 Forbidden" not in html
-
-
-def test_missing_page_is_the_portals_dutch_404(client_for):
-    response = client_for("anna").get("/bestaat-niet/")
-    html = response.content.decode()
-    assert response.status_code == 404
-    assert "<h1>Pagina niet gevonden</h1>" in html
-    assert "Naar de startpagina" in html
+    assert bare not in html
 
 
 def test_missing_page_under_debug_hides_the_url_patterns(client_for, settings):
