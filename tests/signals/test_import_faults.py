@@ -29,6 +29,17 @@ def csv_file(count: int, start: int = 1) -> bytes:
     return (HEADER + rows).encode()
 
 
+def stored_import(user, demo, rows: int, **fields) -> SignalImport:
+    """An uploaded import of `rows` CSV rows by anna, as the upload stores it."""
+    return SignalImport.objects.create(
+        organisation=demo["organisations"]["Woonstichting De Linde"],
+        user=user("anna"),
+        filename=fields.pop("filename", "x.csv"),
+        content=csv_file(rows).decode(),
+        **fields,
+    )
+
+
 @pytest.fixture
 def eager():
     previous = app.conf.task_always_eager
@@ -125,14 +136,7 @@ def test_import_whose_worker_died_resumes_without_duplicates(user, demo, monkeyp
     """Killed after the second batch committed: the sweep finds it stale, the rerun
     files the rest; no row twice, though the rows have no external reference."""
     monkeypatch.setattr(imports, "IMPORT_BATCH_SIZE", 2)
-    signal_import = SignalImport.objects.create(
-        organisation=demo["organisations"]["Woonstichting De Linde"],
-        user=user("anna"),
-        filename="x.csv",
-        content=csv_file(7).decode(),
-        total_rows=7,
-        queued_at=timezone.now(),
-    )
+    signal_import = stored_import(user, demo, 7, total_rows=7, queued_at=timezone.now())
     real_store = imports._store_batch
     calls = []
 
@@ -166,13 +170,7 @@ def test_import_whose_worker_died_resumes_without_duplicates(user, demo, monkeyp
 
 
 def test_failed_import_clears_its_file(user, demo, monkeypatch):
-    signal_import = SignalImport.objects.create(
-        organisation=demo["organisations"]["Woonstichting De Linde"],
-        user=user("anna"),
-        filename="x.csv",
-        content=csv_file(2).decode(),
-        total_rows=2,
-    )
+    signal_import = stored_import(user, demo, 2, total_rows=2)
     monkeypatch.setattr(imports, "_store_batch", mock.Mock(side_effect=RuntimeError("kapot")))
     with pytest.raises(RuntimeError):
         run_signal_import(signal_import.pk)
@@ -182,16 +180,7 @@ def test_failed_import_clears_its_file(user, demo, monkeypatch):
 
 def test_retention_clears_files_of_imports_that_never_ran(user, demo, settings):
     settings.IMPORT_FILE_MAX_HOURS = 24
-    organisation = demo["organisations"]["Woonstichting De Linde"]
-    old, recent = (
-        SignalImport.objects.create(
-            organisation=organisation,
-            user=user("anna"),
-            filename=name,
-            content=csv_file(1).decode(),
-        )
-        for name in ("oud.csv", "nieuw.csv")
-    )
+    old, recent = (stored_import(user, demo, 1, filename=name) for name in ("oud.csv", "nieuw.csv"))
     SignalImport.objects.filter(pk=old.pk).update(uploaded_at=timezone.now() - timedelta(hours=25))
     assert apply_retention(dry_run=True).import_files_cleared == 1
     assert apply_retention().import_files_cleared == 1
