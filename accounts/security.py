@@ -41,8 +41,8 @@ class SessionIdleMiddleware:
     default), never later. Pages show the time really left (`get_expiry_age()`), so the
     warning banner appears two minutes before the server ends the session.
 
-    Only existing sessions with data are renewed: an anonymous visitor without a session
-    gets none, and a session ended by sign-out stays ended."""
+    Only sessions with data that the request used are renewed: an anonymous visitor
+    without a session gets none, and a session ended by sign-out stays ended."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -50,7 +50,9 @@ class SessionIdleMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is None or not session.session_key or not session.keys():
+        # Only a session this request used (read, not just carried): no extra query for
+        # requests that never look at the user, nothing for an empty or ended session.
+        if session is None or not session.accessed or session.is_empty():
             return response
         renewed_ago = settings.SESSION_COOKIE_AGE - session.get_expiry_age()
         if "_session_expiry" not in session or renewed_ago >= settings.SESSION_REFRESH_SECONDS:
