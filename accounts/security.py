@@ -30,6 +30,14 @@ def renew_session_expiry(session) -> None:
     session.set_expiry(expiry.replace(microsecond=0))
 
 
+def start_session_expiry(sender, request, user, **kwargs) -> None:
+    """At sign-in (`user_logged_in`): the session's expiry starts now, written with the
+    sign-in itself, so the first page after it needs no renewal of its own."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        renew_session_expiry(session)
+
+
 class SessionIdleMiddleware:
     """The idle timeout without a session write on every page.
 
