@@ -893,21 +893,21 @@ def measure_import(bench: Bench) -> Result:
     return result
 
 
-IMPORT_FINISHED = {"done", "failed"}  # signals.models.ImportStatus DONE and FAILED
-
-
 def _finished_import(client, accepted: bytes, timeout_s: float = 300) -> tuple[int, bytes]:
     """The background import's status once it has finished (or the last one seen)."""
+    from signals.models import ImportStatus  # after django.setup(), as the generator
+
+    finished = {ImportStatus.DONE, ImportStatus.FAILED}
     status, data = 202, accepted
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         job = json.loads(data)
-        if job.get("status") in IMPORT_FINISHED:
+        if job.get("status") in finished:
             break
         status, data = client.request("GET", json.loads(accepted)["status_url"], None, {})
         if status != 200:
             break
-        if json.loads(data).get("status") not in IMPORT_FINISHED:
+        if json.loads(data).get("status") not in finished:
             time.sleep(0.2)
     return status, data
 
