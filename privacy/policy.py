@@ -186,6 +186,43 @@ def _granted_to_groups(user, permission_model, app_label: str, codename: str) ->
     ).values("content_object_id")
 
 
+class CountedByGrants(QuerySet):
+    """Visible signals whose length the grant table gives on its own.
+
+    Counting the set through the semi-join probes the signal table once per grant (30 000
+    probes for a big city's team: 65 ms at national scale). Every grant row points at an
+    existing signal (foreign key) and (group, permission, signal) is unique, so while
+    nothing narrows the set its length is the number of distinct signals granted to the
+    user's groups: an index-only count of the grant index (5 ms). Anything that narrows
+    it (a filter, `none()`, a slice, a union) changes the WHERE clause or the query and
+    counts the normal way; the rows themselves always come from the semi-join."""
+
+    _grants = None  # the grant rows' queryset, set by `visible_signals`
+    _where_children = ()
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._grants, clone._where_children = self._grants, self._where_children
+        return clone
+
+    def _narrowed(self) -> bool:
+        where, query = self.query.where, self.query
+        return (
+            where.connector != "AND"
+            or where.negated
+            or len(where.children) != len(self._where_children)
+            or any(a is not b for a, b in zip(where.children, self._where_children, strict=True))
+            or query.is_sliced
+            or query.distinct
+            or query.combinator is not None
+        )
+
+    def count(self) -> int:
+        if self._grants is None or self._result_cache is not None or self._narrowed():
+            return super().count()
+        return self._grants.count()
+
+
 def visible_signals(user) -> QuerySet:
     """Signals the user may see: filed by their organisation or routed to their team.
 
@@ -193,11 +230,17 @@ def visible_signals(user) -> QuerySet:
     signal is granted to a single user, so the per-user table is not consulted."""
     if not getattr(user, "is_authenticated", False):
         return Signal.objects.none()
-    signals = Signal.objects.filter(
-        pk__in=_granted_to_groups(user, SignalGroupObjectPermission, "signals", "view_signal")
-    )
+    granted = _granted_to_groups(user, SignalGroupObjectPermission, "signals", "view_signal")
+    signals = Signal.objects.filter(pk__in=granted)
     hidden = _hidden_by_confidential_case(user)
-    return signals if hidden is None else signals.filter(hidden)
+    if hidden is not None:
+        return signals.filter(hidden)
+    counted = CountedByGrants(model=Signal, query=signals.query)
+    # One group's grants are unique per signal; several groups may grant the same one.
+    one_group = len(organisation_group_ids(user)) == 1
+    counted._grants = granted if one_group else granted.distinct()
+    counted._where_children = tuple(signals.query.where.children)
+    return counted
 
 
 def _hidden_by_confidential_case(user) -> Q | None:

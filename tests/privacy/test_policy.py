@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases import services as case_services
@@ -105,6 +107,52 @@ def test_a_case_is_seen_by_its_team_not_by_the_filer(demo):
     assert seen_by == {"sara", "noor"}
     assert policy.can_work_case(noor, case)
     assert not policy.can_work_case(helpers.user("omar"), case)
+
+
+def test_the_length_of_the_visible_signals_is_the_number_of_signals_they_list(demo):
+    """The unfiltered count comes from the grant table alone (`CountedByGrants`); it must
+    equal the rows listed for every role, also for a user whose two organisations were
+    both granted the same signal, for a team member from whom a confidential case hides
+    signals, and once the set is narrowed by a filter, a slice or `none()`."""
+    noor, sara = helpers.user("noor"), helpers.user("sara")
+    for number in (41, 42, 43):
+        helpers.signal(by="anna", house_number=number)  # De Linde files, Noord is routed
+    hidden = case_services.accept_signal(noor, helpers.signal(by="anna", house_number=44))
+    case_services.set_confidential(noor, hidden, True)
+    apart = (
+        policy.visible_signals(helpers.user("anna")).count() + policy.visible_signals(noor).count()
+    )
+    both = helpers.user("anna")  # files for De Linde, now also lead in Wijkteam Noord
+    both.memberships.create(
+        organisation=Organisation.objects.get(name="Wijkteam Noord"), role=Role.TRIAGE_LEAD
+    )
+    both = helpers.user("anna")
+    for user in [helpers.user(name) for name in ROLES] + [both]:
+        visible = policy.visible_signals(user)
+        listed = list(visible)
+        assert visible.count() == len(listed), user.username
+        ordered = visible.select_related("team").order_by("-filed_at")
+        assert ordered.count() == len(listed), user.username
+        narrowed = visible.filter(house_number=41)
+        assert narrowed.count() == len(list(narrowed)), user.username
+        assert policy.visible_signals(user)[:2].count() == len(listed[:2]), user.username
+        assert visible.none().count() == 0
+    assert policy.visible_signals(sara).count() < policy.visible_signals(noor).count()
+    # Granted to both of anna's groups, each of her signals to Noord counts once.
+    assert policy.visible_signals(both).count() < apart
+
+
+def test_the_unfiltered_signal_count_reads_only_the_grant_index(demo):
+    helpers.signal(by="anna", house_number=45)
+    noor = helpers.user("noor")
+    policy.memberships(noor)  # cached before counting
+    with CaptureQueriesContext(connection) as counted:
+        policy.visible_signals(noor).order_by("-filed_at").count()
+    [query] = counted.captured_queries
+    assert "signals_signal" not in query["sql"]
+    with CaptureQueriesContext(connection) as filtered:
+        policy.visible_signals(noor).filter(kind="nuisance").count()
+    assert "signals_signal" in filtered.captured_queries[0]["sql"]
 
 
 def test_visible_cases_each_branch(demo):
