@@ -26,7 +26,7 @@ from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
 
 from django.db import connection
-from django.db.models import Count, F, IntegerField, Q
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate, TruncMonth, TruncQuarter
 from django.utils import timezone
@@ -512,15 +512,15 @@ def _fill_month(figure: MonthFigures, tables: ProtectedMonth, key, rows, pairs, 
 # --- complex insights -----------------------------------------------------------------
 
 
-def known_household_keys(today: date | None = None):
-    """Household keys with an open case, or a case closed in the last 12 months, in any
-    team: a subquery, never evaluated into Python."""
+def known_cases(today: date | None = None):
+    """Cases that make their household known: open, or closed in the last 12 months, in
+    any team. Asked per household (`Exists` on the `case_household` index), never
+    evaluated into Python: an `IN` over every such case hashed all 200 000 cases of the
+    country for one page of complexes (470 ms at national scale, 4 ms as probes)."""
     today = today or timezone.localdate()
     since = one_year_before(today)
-    return (
-        Case.objects.exclude(household_key="")
-        .filter(~Q(state="closed") | Q(closed_at__date__gte=since))
-        .values("household_key")
+    return Case.objects.exclude(household_key="").filter(
+        ~Q(state="closed") | Q(closed_at__date__gte=since)
     )
 
 
@@ -588,7 +588,13 @@ def complex_insights(complexes, today: date | None = None) -> list[dict]:
             households=Count("addresses", distinct=True),
             known=Count(
                 "addresses",
-                filter=Q(addresses__household_key__in=known_household_keys(today)),
+                filter=Q(
+                    Exists(
+                        known_cases(today).filter(
+                            household_key=OuterRef("addresses__household_key")
+                        )
+                    )
+                ),
                 distinct=True,
             ),
         )
