@@ -6,8 +6,12 @@ The tables keep the names they had when these models lived in `cases` (`cases_re
 
 from django.conf import settings
 from django.db import models
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# Whether a reminder was read, as the inbox sorts on it: unread (false) before read.
+IS_READ = ExpressionWrapper(Q(read_at__isnull=False), output_field=BooleanField())
 
 
 class ReminderKind(models.TextChoices):
@@ -86,6 +90,15 @@ class Reminder(models.Model):
         ]
         indexes = [
             models.Index(fields=["recipient", "read_at", "-created_at"], name="reminder_inbox"),
+            # The inbox in its own order (unread first, then newest first), so a page of it
+            # is read from the index instead of sorting all of a user's reminders.
+            models.Index(
+                F("recipient"),
+                IS_READ,
+                F("created_at").desc(),
+                F("id").desc(),
+                name="reminder_inbox_order",
+            ),
             models.Index(
                 fields=["email_next_try_at"],
                 condition=models.Q(email_wanted=True, email_sent_at__isnull=True),

@@ -1,15 +1,15 @@
 """Reads for the notification list, the header count and the preferences page."""
 
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 
 from privacy.policy import own_reminders
 
-from .models import OPT_IN_KINDS, NotificationPreference, ReminderKind
+from .models import IS_READ, OPT_IN_KINDS, NotificationPreference, ReminderKind
 
 
 def inbox(user) -> QuerySet:
     """The user's own reminders, unread first, newest first within each group."""
-    return own_reminders(user).order_by(F("read_at").asc(nulls_first=True), "-created_at", "-pk")
+    return own_reminders(user).order_by(IS_READ.asc(), "-created_at", "-pk")
 
 
 def unread_count(user) -> int:

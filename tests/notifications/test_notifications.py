@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from notifications.models import OPT_IN_KINDS, NotificationPreference, Reminder, ReminderKind
+from notifications.selectors import inbox
 from privacy.models import AccessLog
 
 
@@ -51,6 +52,16 @@ def test_list_shows_own_notifications_unread_first(client_for, notify):
     assert positions == sorted(positions)
     log = AccessLog.objects.filter(object_type="reminder").latest("at")
     assert sorted(log.object_ids) == sorted(str(r.pk) for r in [*unread, old_read])
+
+
+def test_read_notifications_follow_the_unread_ones_newest_first(user, notify):
+    """Within the read ones the newest comes first, whenever each was read."""
+    older, newer = notify("sara", 2, read=True)
+    Reminder.objects.filter(pk=older.pk).update(read_at="2026-12-01T09:00+01:00")
+    Reminder.objects.filter(pk=newer.pk).update(read_at="2026-12-01T12:00+01:00")
+    Reminder.objects.filter(pk=older.pk).update(created_at="2026-11-30T10:00+01:00")
+    unread = notify("sara", 1)[0]
+    assert list(inbox(user("sara"))) == [unread, newer, older]
 
 
 def test_list_query_count_does_not_grow(client_for, notify, django_assert_max_num_queries):
