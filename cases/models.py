@@ -95,7 +95,16 @@ class Case(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["team", "state", "-opened_at"], name="case_team_state"),
+            # `id` included: the per-state counts of a team's cases probe each case's grant
+            # by id, so they are answered from this index alone.
+            models.Index(
+                fields=["team", "state", "-opened_at"], include=["id"], name="case_team_state"
+            ),
+            # A team's case list in its own order (`selectors._case_list`): a page is
+            # read by walking this index, not by sorting all the team's cases.
+            models.Index(
+                fields=["team", "follow_up_date", "-opened_at", "id"], name="case_team_list"
+            ),
             models.Index(fields=["assignee", "state"], name="case_assignee_state"),
             models.Index(fields=["household_key"], name="case_household"),
             # The few confidential cases per team: `privacy.policy.visible_signals`

@@ -64,6 +64,14 @@ def grant_case_access(case) -> None:
     )
 
 
+# Where `policy.shared_case_ids` keeps a user's current shares for the request.
+SHARED_CASES_CACHE = "_wijkportaal_shared_cases"
+
+
+def _forget_shares(user) -> None:
+    user.__dict__.pop(SHARED_CASES_CACHE, None)
+
+
 def grant_case_share(case, with_user, *, reason: str, expires_at, granted_by, now):
     """The one per-user grant: one named person may view one case until `expires_at`.
     Who may receive it is the policy's decision (`policy.can_receive_share`); the caller
@@ -79,6 +87,7 @@ def grant_case_share(case, with_user, *, reason: str, expires_at, granted_by, no
             "granted_at": now,
         },
     )
+    _forget_shares(with_user)
     return share
 
 
@@ -94,6 +103,7 @@ def end_case_share(case, with_user) -> int:
     deleted, _rows = CaseUserObjectPermission.objects.filter(
         user=with_user, content_object=case
     ).delete()
+    _forget_shares(with_user)
     return deleted
 
 

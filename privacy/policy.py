@@ -11,15 +11,11 @@ superuser sees no personal data through the UI or API.
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import (
-    BooleanField,
     Exists,
-    F,
-    Func,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
 )
 from django.db.models.functions import Cast, Left, Substr
 from django.utils import timezone
@@ -47,7 +43,7 @@ from partners.models import (
 )
 from signals.models import Signal, SignalImport
 
-from .grants import permission_id
+from .grants import SHARED_CASES_CACHE, permission_id
 from .models import (
     AccessLog,
     CaseGroupObjectPermission,
@@ -353,23 +349,21 @@ def can_search_signal_addresses(user) -> bool:
 # --- cases ----------------------------------------------------------------------------
 
 
-def _pk_among(ids: QuerySet) -> Q:
-    """`pk IN (ids)` for the branch of an OR that finds a few rows by id (a personal
-    share). On PostgreSQL it is written `pk = ANY(ARRAY(ids))`: the array is computed
-    once and probes the primary key, so the OR with an indexed branch can become a
-    BitmapOr of two index scans; an `IN (subquery)` inside an OR is a filter applied to
-    every row of a sequential scan."""
-    if connection.vendor != "postgresql":
-        return Q(pk__in=ids)
-    return Q(
-        Func(
-            F("pk"),
-            Subquery(ids),
-            template="(%(expressions)s))",
-            arg_joiner=" = ANY(ARRAY",
-            output_field=BooleanField(),
+def shared_case_ids(user) -> list:
+    """Ids of the cases shared with the user personally whose share has not ended, read
+    once per user object (a request), like the memberships; `privacy.grants` forgets
+    them on the user object a share is given to or taken from."""
+    cached = user.__dict__.get(SHARED_CASES_CACHE)
+    if cached is None:
+        cached = sorted(
+            CaseUserObjectPermission.objects.filter(
+                user_id=user.pk,
+                permission_id=permission_id("cases", "view_case"),
+                expires_at__gt=timezone.now(),
+            ).values_list("content_object_id", flat=True)
         )
-    )
+        user.__dict__[SHARED_CASES_CACHE] = cached
+    return cached
 
 
 def visible_cases(user) -> QuerySet:
@@ -378,22 +372,18 @@ def visible_cases(user) -> QuerySet:
 
     Read like `visible_signals`, from the direct foreign-key tables: the team path asks
     `privacy_casegroupobjectpermission` for a grant to one of the user's organisation
-    groups (`_granted_to_groups`, index-only on (group, permission, content_object)),
-    kept to the user's own teams; a share is a per-user grant (`CaseUserObjectPermission`,
-    found by its (user, permission, case) key) with an expiry. Case access is granted to
-    the team's group only, so the per-user table holds shares and nothing else. The two
-    paths are an OR, so the grant is an EXISTS (the planner probes the index per case for
-    one case or a page, or hashes the team's grants for a long list) and the share
-    branch an indexable array (`_pk_among`): a list starts from the team index, never
-    from a scan of every case."""
+    groups (`_granted_to_groups`, an EXISTS on (group, permission, content_object): one
+    probe per case for a case or a page, a hash of the team's grants for a long list),
+    kept to the user's own teams; a share is a per-user grant (`CaseUserObjectPermission`)
+    with an expiry. Case access is granted to the team's group only, so the per-user
+    table holds shares and nothing else. The shares are few and read first
+    (`shared_case_ids`): most users have none, and then there is no OR at all, so a
+    list walks an index in its own order (`case_team_list`) and stops after a page; with
+    shares the OR adds their ids as literals to the primary key."""
     if not getattr(user, "is_authenticated", False):
         return Case.objects.none()
-    shared = CaseUserObjectPermission.objects.filter(
-        user_id=user.pk,
-        permission_id=permission_id("cases", "view_case"),
-        expires_at__gt=timezone.now(),
-    ).values("content_object_id")
-    visible = _pk_among(shared)
+    shared = shared_case_ids(user)
+    visible = Q(pk__in=shared) if shared else None
     own_teams = team_ids(user)
     if own_teams:
         granted = _granted_to_groups(user, CaseGroupObjectPermission, "cases", "view_case")
@@ -405,8 +395,8 @@ def visible_cases(user) -> QuerySet:
             via_team &= (
                 Q(confidential=False) | Q(assignee_id=user.pk) | Q(team_id__in=sorted(lead_teams))
             )
-        visible = via_team | visible
-    return Case.objects.filter(visible)
+        visible = via_team if visible is None else via_team | visible
+    return Case.objects.none() if visible is None else Case.objects.filter(visible)
 
 
 def case_access_purpose(user, case) -> str:
