@@ -148,7 +148,7 @@ def _notification_floor(c: dict) -> list[tuple[str, dict]]:
     return _page(
         "SELECT r.id, r.kind, r.subject, r.body, r.link, r.due, r.created_at, r.read_at "
         "FROM cases_reminder r WHERE r.recipient_id = %(noor_user)s "
-        "ORDER BY r.read_at ASC NULLS FIRST, r.created_at DESC, r.id DESC LIMIT 25",
+        "ORDER BY r.read_at IS NOT NULL, r.created_at DESC, r.id DESC LIMIT 25",
         "SELECT count(*) FROM cases_reminder r WHERE r.recipient_id = %(noor_user)s",
     )(c)
 
