@@ -1,8 +1,6 @@
 """API of the cases domain: accept/decline a signal, cases with their signals and history,
 transitions and notes. Thin: parse, call a selector or service, serialise."""
 
-import copy
-
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -16,6 +14,7 @@ from rest_framework.views import APIView
 
 from signals.models import DeclineReason, Outcome
 from signals.serializers import NameSerializer, TeamSignalSerializer
+from wijkportaal.api import FieldsBuiltOnce
 
 from . import selectors, services
 from .models import Case, CaseEvent, CaseState, HelpResponse, Outreach, OutreachChannel, Threat
@@ -23,24 +22,8 @@ from .models import Case, CaseEvent, CaseState, HelpResponse, Outreach, Outreach
 # --- serializers -----------------------------------------------------------------------
 
 
-class FieldsBuiltOnce:
-    """For output serializers whose fields depend on nothing but their class (not on the
-    request or the object): a ModelSerializer builds its fields from the model's on
-    every instantiation (verbose names, validators, choices), which was most of a case
-    detail response's Python time (four serializers per response). The fields are
-    built once per class and every instance gets fresh copies, as DRF copies its
-    declared fields."""
-
-    def get_fields(self):
-        cls = type(self)
-        built = cls.__dict__.get("_fields_built_once")
-        if built is None:
-            built = super().get_fields()
-            cls._fields_built_once = built
-        return copy.deepcopy(built)
-
-
-class CaseSignalSerializer(FieldsBuiltOnce, TeamSignalSerializer):
+# Its fields are built once, as the team's shape's (`FieldsBuiltOnce`).
+class CaseSignalSerializer(TeamSignalSerializer):
     """A signal as the case's team sees it: the team's shape plus its triage and closing."""
 
     class Meta(TeamSignalSerializer.Meta):

@@ -7,13 +7,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from privacy.access_log import record_list
+from wijkportaal.api import FieldsBuiltOnce
 
 from . import selectors, services
 from .models import Reminder
 
+# The labels `get_kind_display` shows (lazy, translated when read). Looking them up here
+# instead spares its hashing of the whole choices list, translated, for every row.
+KIND_LABELS = dict(Reminder._meta.get_field("kind").flatchoices)
 
-class NotificationSerializer(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+class NotificationSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+    kind_display = serializers.SerializerMethodField()
     read = serializers.SerializerMethodField()
 
     class Meta:
@@ -31,6 +36,9 @@ class NotificationSerializer(serializers.ModelSerializer):
             "read_at",
         ]
         read_only_fields = fields
+
+    def get_kind_display(self, obj) -> str:
+        return str(KIND_LABELS.get(obj.kind, obj.kind))
 
     def get_read(self, obj) -> bool:
         return obj.read_at is not None

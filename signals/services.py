@@ -40,14 +40,13 @@ def file_signal(
         organisation_id = follows_up.organisation_id
     organisation = filing_organisation(user, organisation_id)
     cleaned, routing = clean_and_route(data)
-    existing = existing_by_external_reference(organisation, cleaned["external_reference"])
-    if existing:
-        raise DuplicateSignal(existing)
+    # No lookup of the external reference beforehand: the unique constraint on
+    # (organisation, external_reference) refuses a repeat, whether an earlier or a
+    # concurrent request filed it, and the rollback returns the reference number.
     try:
         with transaction.atomic():
             signal = store_signal(user, organisation, cleaned, routing, follows_up)
     except IntegrityError:
-        # A concurrent request filed the same external reference first.
         existing = existing_by_external_reference(organisation, cleaned["external_reference"])
         if existing:
             raise DuplicateSignal(existing) from None

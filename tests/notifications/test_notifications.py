@@ -141,6 +141,9 @@ def test_api_lists_own_notifications_unread_first(api_for, notify, django_assert
     assert set(body) == {"count", "next", "previous", "results"}
     assert [r["id"] for r in body["results"]] == [unread[1].pk, unread[0].pk, read.pk]
     assert body["results"][0]["read"] is False
+    assert [r["kind_display"] for r in body["results"]] == [
+        reminder.get_kind_display() for reminder in (unread[1], unread[0], read)
+    ]
     notify("noor", 30)
     with django_assert_max_num_queries(12):
         assert api.get("/api/v1/notifications/").json()["count"] == 33

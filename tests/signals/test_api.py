@@ -188,6 +188,21 @@ def test_list_query_count_does_not_grow(api_for, user, django_assert_max_num_que
         assert len(client.get("/api/v1/signals/", {"page_size": 30}).json()["results"]) == 30
 
 
+def test_create_query_count(api_for, django_assert_num_queries):
+    """11: token, memberships, route, terms, reference counter (3), signal, grants, other
+    partners' signals, log row; in a test the atomic block adds a savepoint and its
+    release. The external reference is not looked up first: the unique constraint refuses
+    a repeat (the rarer case), which then costs the rollback and the lookup."""
+    anna = api_for("anna")
+    # The first request notes the token's use and loads the permission ids.
+    assert anna.post("/api/v1/signals/", NUISANCE, format="json").status_code == 201
+    data = {**NUISANCE, "external_reference": "CRM-1"}
+    with django_assert_num_queries(13):
+        assert anna.post("/api/v1/signals/", data, format="json").status_code == 201
+    with django_assert_num_queries(12):
+        assert anna.post("/api/v1/signals/", data, format="json").status_code == 409
+
+
 def test_schema_describes_the_signal_endpoints(api_for):
     schema = api_for(None).get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
     paths = schema["paths"]
