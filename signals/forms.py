@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.form_renderer import WIDGET_RENDERER
 from core.kinds import SignalKind
 from partners.choices import OrganisationKind
 from partners.models import Organisation
@@ -16,6 +17,8 @@ REQUIRED = {"required": _("Dit veld is verplicht.")}
 
 
 class SignalForm(forms.Form):
+    default_renderer = WIDGET_RENDERER
+
     kind = forms.ChoiceField(
         label=_("Soort signaal"),
         choices=[("", _("Kies een soort")), *SignalKind.choices],
@@ -123,6 +126,8 @@ class SignalForm(forms.Form):
 
 
 class SignalFilterForm(forms.Form):
+    default_renderer = WIDGET_RENDERER
+
     q = forms.CharField(
         label=_("Zoeken"),
         required=False,
