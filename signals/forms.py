@@ -125,6 +125,21 @@ class SignalForm(forms.Form):
         return [self[name] for name in self.ARREARS_FIELDS]
 
 
+class _ReadOnce(forms.models.ModelChoiceIterator):
+    """The options read with one ordinary query: Django's own `iterator()` opens a
+    server-side cursor on PostgreSQL (declare, fetch, close) for a few dozen rows."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class _TeamChoiceField(forms.ModelChoiceField):
+    iterator = _ReadOnce
+
+
 class SignalFilterForm(forms.Form):
     default_renderer = WIDGET_RENDERER
 
@@ -148,7 +163,7 @@ class SignalFilterForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    team = forms.ModelChoiceField(
+    team = _TeamChoiceField(
         label=_("Wijkteam"),
         required=False,
         empty_label=_("Alle"),
