@@ -7,15 +7,14 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from core.choices import label_map
 from core.csv_files import excel_csv_response
 from core.forms import add_service_errors
 from core.kinds import SignalKind
+from core.tables import day, label_map
 from privacy import policy
 
 from . import csv_io, selectors, services
@@ -24,7 +23,6 @@ from .models import INPUT_FIELDS, Outcome, SignalStatus, Urgency
 from .receipt import receipt_response
 
 PAGE_SIZE = 25
-DATE = "%d-%m-%Y"  # the tables' dates, as `|date:"d-m-Y"` prints them
 
 
 def _require(allowed: bool) -> None:
@@ -78,7 +76,7 @@ def _list_rows(user, signals) -> list[dict]:
             "reference": signal.reference,
             "urgent": signal.urgency == Urgency.URGENT,
             "multiple": signal.is_multiple and policy.signal_perspective(user, signal) == "team",
-            "filed_on": timezone.localtime(signal.filed_at).strftime(DATE),
+            "filed_on": day(signal.filed_at),
             "kind": kinds.get(signal.kind, signal.kind),
             "address": signal.address,
             "organisation": signal.organisation.name,
@@ -86,8 +84,8 @@ def _list_rows(user, signals) -> list[dict]:
             "status": signal.status,
             "status_label": statuses.get(signal.status, signal.status),
             "outcome": outcomes.get(signal.outcome, signal.outcome),
-            "triage_deadline": signal.triage_deadline.strftime(DATE),
-            "feedback_deadline": signal.feedback_deadline.strftime(DATE),
+            "triage_deadline": day(signal.triage_deadline),
+            "feedback_deadline": day(signal.feedback_deadline),
         }
         for signal in signals
     ]

@@ -1,6 +1,10 @@
-"""Choice labels for tables."""
+"""Cells of data tables, worked out once per page in Python rather than per row in the
+template: a table of 25 rows otherwise pays for every label and date 25 times."""
+
+from datetime import date
 
 from django.db import models
+from django.utils.timezone import template_localtime
 
 
 def label_map(choices: type[models.Choices]) -> dict:
@@ -11,3 +15,11 @@ def label_map(choices: type[models.Choices]) -> dict:
     per choice per row. Look a value up with `.get(value, value)`, as `get_FOO_display()`
     shows a value that is no choice as it is."""
     return {value: str(label) for value, label in choices.choices}
+
+
+def day(value: date | None) -> str:
+    """A date, or a moment in the current time zone, as the tables print it (what
+    `{{ value|date:"d-m-Y" }}` prints; "" for None)."""
+    if value is None:
+        return ""
+    return template_localtime(value).strftime("%d-%m-%Y")
