@@ -6,13 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.tables import day, label_map
+from core.tables import day, label_map, row_link
 from privacy.access_log import record_list
 
 from . import selectors, services
@@ -34,6 +33,8 @@ def _rows(reminders) -> list[dict]:
     """What each row of the list shows, worked out in one pass (the kind labels from one
     map per request, the links reversed here) rather than per row in the template."""
     kinds = label_map(ReminderKind)
+    open_link = row_link("notifications:open", 987654321)
+    mark_read_link = row_link("notifications:mark_read", 987654321)
     return [
         {
             "subject": reminder.subject,
@@ -41,10 +42,8 @@ def _rows(reminders) -> list[dict]:
             "kind": kinds.get(reminder.kind, reminder.kind),
             "created_on": day(reminder.created_at),
             "read": reminder.read_at is not None,
-            "open_url": reverse("notifications:open", args=[reminder.pk]) if reminder.link else "",
-            "mark_read_url": ""
-            if reminder.read_at
-            else reverse("notifications:mark_read", args=[reminder.pk]),
+            "open_url": open_link(reminder.pk) if reminder.link else "",
+            "mark_read_url": "" if reminder.read_at else mark_read_link(reminder.pk),
         }
         for reminder in reminders
     ]

@@ -1,12 +1,13 @@
 """Signal pages: list, file, detail and CSV import. Thin: parse, call, render."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_GET
 from core.csv_files import excel_csv_response
 from core.forms import add_service_errors
 from core.kinds import SignalKind
-from core.tables import day, label_map
+from core.tables import day, label_map, row_link
 from privacy import policy
 
 from . import csv_io, selectors, services
@@ -70,9 +71,10 @@ def _list_rows(user, signals) -> list[dict]:
     request and the dates are formatted here, so a row costs no translations and no date
     filters; whether a row is marked "Meervoudig" is the team's view (`policy`)."""
     kinds, statuses, outcomes = label_map(SignalKind), label_map(SignalStatus), label_map(Outcome)
+    detail = row_link("signals:detail", uuid.UUID(int=0))
     return [
         {
-            "url": reverse("signals:detail", args=[signal.pk]),
+            "url": detail(signal.pk),
             "reference": signal.reference,
             "urgent": signal.urgency == Urgency.URGENT,
             "multiple": signal.is_multiple and policy.signal_perspective(user, signal) == "team",
