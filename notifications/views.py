@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.tables import day, label_map, row_link
 from privacy.access_log import record_list
 
 from . import selectors, services
@@ -23,7 +24,29 @@ PAGE_SIZE = 25
 def notification_list(request):
     page = Paginator(selectors.inbox(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     record_list(request.user, "reminder", page.object_list)
-    return render(request, "notifications/list.html", {"page": page, "rows": page.object_list})
+    return render(
+        request, "notifications/list.html", {"page": page, "rows": _rows(page.object_list)}
+    )
+
+
+def _rows(reminders) -> list[dict]:
+    """What each row of the list shows, worked out in one pass (the kind labels from one
+    map per request, the links reversed here) rather than per row in the template."""
+    kinds = label_map(ReminderKind)
+    open_link = row_link("notifications:open", 987654321)
+    mark_read_link = row_link("notifications:mark_read", 987654321)
+    return [
+        {
+            "subject": reminder.subject,
+            "body": reminder.body,
+            "kind": kinds.get(reminder.kind, reminder.kind),
+            "created_on": day(reminder.created_at),
+            "read": reminder.read_at is not None,
+            "open_url": open_link(reminder.pk) if reminder.link else "",
+            "mark_read_url": "" if reminder.read_at else mark_read_link(reminder.pk),
+        }
+        for reminder in reminders
+    ]
 
 
 def _back_to_list(request):

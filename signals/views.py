@@ -1,5 +1,7 @@
 """Signal pages: list, file, detail and CSV import. Thin: parse, call, render."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,11 +14,13 @@ from django.views.decorators.http import require_GET
 
 from core.csv_files import excel_csv_response
 from core.forms import add_service_errors
+from core.kinds import SignalKind
+from core.tables import day, label_map, row_link
 from privacy import policy
 
 from . import csv_io, selectors, services
 from .forms import ImportForm, SignalFilterForm, SignalForm
-from .models import INPUT_FIELDS
+from .models import INPUT_FIELDS, Outcome, SignalStatus, Urgency
 from .receipt import receipt_response
 
 PAGE_SIZE = 25
@@ -42,10 +46,8 @@ def signal_list(request):
     form = _filter_form(request)
     signals = selectors.signal_list(user, form.filters())
     page = Paginator(signals, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    selectors.log_signal_list(user, rows)
-    for signal in rows:
-        signal.seen_by_team = policy.signal_perspective(user, signal) == "team"
+    signals = list(page.object_list)
+    selectors.log_signal_list(user, signals)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -54,7 +56,7 @@ def signal_list(request):
         {
             "form": form,
             "page": page,
-            "rows": rows,
+            "rows": _list_rows(user, signals),
             "query": query.urlencode(),
             "heading": _("Signalen van mijn organisatie")
             if files_signals
@@ -62,6 +64,33 @@ def signal_list(request):
             "can_file": files_signals,
         },
     )
+
+
+def _list_rows(user, signals) -> list[dict]:
+    """What each row of the signal table shows. The choice labels come from one map per
+    request and the dates are formatted here, so a row costs no translations and no date
+    filters; whether a row is marked "Meervoudig" is the team's view (`policy`)."""
+    kinds, statuses, outcomes = label_map(SignalKind), label_map(SignalStatus), label_map(Outcome)
+    detail = row_link("signals:detail", uuid.UUID(int=0))
+    return [
+        {
+            "url": detail(signal.pk),
+            "reference": signal.reference,
+            "urgent": signal.urgency == Urgency.URGENT,
+            "multiple": signal.is_multiple and policy.signal_perspective(user, signal) == "team",
+            "filed_on": day(signal.filed_at),
+            "kind": kinds.get(signal.kind, signal.kind),
+            "address": signal.address,
+            "organisation": signal.organisation.name,
+            "team": signal.team.name,
+            "status": signal.status,
+            "status_label": statuses.get(signal.status, signal.status),
+            "outcome": outcomes.get(signal.outcome, signal.outcome),
+            "triage_deadline": day(signal.triage_deadline),
+            "feedback_deadline": day(signal.feedback_deadline),
+        }
+        for signal in signals
+    ]
 
 
 @require_GET

@@ -4,6 +4,7 @@ sees only their own notifications."""
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from notifications.models import OPT_IN_KINDS, NotificationPreference, Reminder, ReminderKind
 from notifications.selectors import inbox
@@ -72,6 +73,24 @@ def test_list_query_count_does_not_grow(client_for, notify, django_assert_max_nu
     notify("sara", 40)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/meldingen/")
+
+
+def test_list_rows_show_kind_date_state_and_their_actions(client_for, notify):
+    unread = notify("sara", 1)[0]
+    read = notify("sara", 1, read=True)[0]
+    Reminder.objects.filter(pk=read.pk).update(link="")
+    html = client_for("sara").get("/meldingen/?page=1").content.decode()
+    rows = [row.split("</tr>")[0] for row in html.split("<tr>")[2:]]
+    unread_row, read_row = (next(r for r in rows if x.subject in r) for x in (unread, read))
+    day = timezone.localtime(unread.created_at).strftime("%d-%m-%Y")
+    assert f"<strong>{unread.subject}</strong>" in unread_row
+    assert f"<td>Vervolgdatum bereikt</td>\n      <td>{day}</td>" in unread_row
+    assert '<span class="badge">Ongelezen</span>' in unread_row
+    assert f'action="/meldingen/{unread.pk}/openen/"' in unread_row
+    assert f'action="/meldingen/{unread.pk}/gelezen/"' in unread_row
+    assert '<input type="hidden" name="next" value="/meldingen/?page=1">' in unread_row
+    assert "<td>Gelezen</td>" in read_row and "<strong>" not in read_row
+    assert "<form" not in read_row  # no link to open, nothing left to mark
 
 
 def test_mark_read_and_mark_all_read(client_for, notify):

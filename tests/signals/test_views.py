@@ -2,6 +2,7 @@
 
 import re
 
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from privacy.models import AccessAction, AccessLog
@@ -9,7 +10,7 @@ from signals.imports import import_signal_rows
 from signals.intake import filing_organisation
 from signals.models import Signal
 
-from .conftest import NUISANCE
+from .conftest import NUISANCE, RENT_ARREARS
 
 
 def page(client, url, **params) -> str:
@@ -155,16 +156,51 @@ def test_list_is_paginated_by_25_and_logs_the_page(client_for, user):
 
 
 def test_list_query_count_does_not_grow(client_for, user, django_assert_max_num_queries):
-    anna = client_for("anna")
+    anna, noor = client_for("anna"), client_for("noor")
     _fill(user, 5)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(18) as few:
         page(anna, "/signalen/")
+    with django_assert_max_num_queries(18) as few_team:
+        page(noor, "/signalen/")
     _fill(user, 25, start=6)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(len(few.captured_queries)):
         assert "30 signalen" in page(anna, "/signalen/")
-    noor = client_for("noor")
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(len(few_team.captured_queries)):
         assert "30 signalen" in page(noor, "/signalen/")
+
+
+def _row(html: str, reference: str) -> str:
+    start = html.index(f">{reference}</a>")
+    return html[html.rindex("<tr>", 0, start) : html.index("</tr>", start)]
+
+
+def test_list_rows_show_labels_badges_and_dates(client_for, file_as):
+    urgent = file_as("anna", **{**RENT_ARREARS, "urgency": "urgent"})
+    plain = file_as("anna", house_number=7)
+    file_as("bram", house_number=7)  # another partner about the same household: multiple
+    plain.refresh_from_db()
+    assert plain.is_multiple and not urgent.is_multiple
+    filed_on = date_format(timezone.localtime(plain.filed_at), "d-m-Y")
+    triage = date_format(plain.triage_deadline, "d-m-Y")
+
+    filer = page(client_for("anna"), "/signalen/")
+    row = _row(filer, plain.reference)
+    assert f'<a href="/signalen/{plain.pk}/">{plain.reference}</a></td>' in row
+    assert f"<td>{filed_on}</td>" in row and f"<td>{triage}</td>" in row
+    assert "<td>Overlast</td>" in row and "<td>1012 AB 7</td>" in row
+    assert '<span class="status status-received">Ontvangen</span>' in row
+    assert "<td>—</td>" in row  # no outcome yet
+    assert "badge" not in row  # the filer is not told about other partners
+    assert 'badge-urgent">Spoed</span>' in _row(filer, urgent.reference)
+
+    team = page(client_for("noor"), "/signalen/")
+    assert '<span class="badge">Meervoudig</span>' in _row(team, plain.reference)
+    assert "Meervoudig" not in _row(team, urgent.reference)
+
+    english = client_for("noor")
+    english.cookies["django_language"] = "en"
+    row = _row(page(english, "/signalen/"), urgent.reference)
+    assert "<td>Rent arrears</td>" in row and ">Urgent</span>" in row
 
 
 def test_import_page_and_nav(client_for):
