@@ -26,7 +26,7 @@ from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
 
 from django.db import connection
-from django.db.models import Count, DateField, F, IntegerField, Q
+from django.db.models import Count, DateField, F, IntegerField, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate, TruncMonth, TruncQuarter
 from django.utils import timezone
@@ -799,13 +799,28 @@ def district_analysis(district, today: date | None = None) -> list[QuarterFigure
     return area_analysis(district.municipality_id, [district.pk], today)[district.pk]
 
 
-def _municipality_districts(municipality_id: int) -> list[tuple[int, int | None]]:
-    """(district, serving team) of every district of the municipality, by id."""
-    return list(
+def _municipality_areas(municipality_id: int) -> tuple[list[tuple[int, int | None]], list[int]]:
+    """(district, serving team) of every district of the municipality, by id, and the
+    municipality's teams (as `_municipality_team_ids`), in one query."""
+    no_team = Value(None, output_field=IntegerField())
+    rows = (
         District.objects.filter(municipality_id=municipality_id)
-        .order_by("pk")
-        .values_list("pk", "team_id")
+        .values_list("pk", "team_id", Value(True))
+        .order_by()
+        .union(
+            Organisation.objects.filter(municipality_id=municipality_id)
+            .values_list("pk", no_team, Value(False))
+            .order_by(),
+            all=True,
+        )
     )
+    districts, teams = [], []
+    for pk, team_id, is_district in rows:
+        if is_district:
+            districts.append((pk, team_id))
+        else:
+            teams.append(pk)
+    return sorted(districts), sorted(teams)
 
 
 def area_analysis(
@@ -817,17 +832,15 @@ def area_analysis(
     team_ids: list[int] | None = None,
 ) -> dict[int, list[QuarterFigures]]:
     """Suppressed figures per quarter (newest first, the last two years) and kind for
-    districts of one municipality. Four queries, whatever the number of signals,
-    districts or quarters; two when the caller passes the municipality's districts
-    (`_municipality_districts`) and teams (`_municipality_team_ids`) it read already."""
+    districts of one municipality. Three queries, whatever the number of signals,
+    districts or quarters; two when the caller passes the municipality's districts and
+    teams (`_municipality_areas`) it read already."""
     today = today or timezone.localdate()
     shown = shown_quarters(today)
     first = add_months(shown[-1], -12)  # a year before the oldest quarter shown, for trends
     start, end = _month_range(first, add_months(shown[0], 2))
-    if municipality_districts is None:
-        municipality_districts = _municipality_districts(municipality_id)
-    if team_ids is None:
-        team_ids = _municipality_team_ids(municipality_id)
+    if municipality_districts is None or team_ids is None:
+        municipality_districts, team_ids = _municipality_areas(municipality_id)
     districts = [NO_DISTRICT, *(pk for pk, _team in municipality_districts)]
     everything = _signals().filter(
         team_id__in=team_ids,
@@ -884,11 +897,11 @@ CAPACITY_MONTHS = 12
 
 def served_districts(district, municipality_districts=None) -> list[int]:
     """The districts of the municipality served by the district's team (none without),
-    from `_municipality_districts` when the caller read them already."""
+    from `_municipality_areas` when the caller read them already."""
     if district.team_id is None:
         return []
     if municipality_districts is None:
-        municipality_districts = _municipality_districts(district.municipality_id)
+        municipality_districts, _teams = _municipality_areas(district.municipality_id)
     return [pk for pk, team_id in municipality_districts if team_id == district.team_id]
 
 
@@ -897,8 +910,7 @@ def district_page_figures(district, today: date | None = None) -> tuple[list, li
     (`district_capacity`) from one area analysis of the district and the districts its
     team serves: the same figures as asking each, for half the work. The municipality's
     districts and teams are read once for both."""
-    municipality_districts = _municipality_districts(district.municipality_id)
-    team_ids = _municipality_team_ids(district.municipality_id)
+    municipality_districts, team_ids = _municipality_areas(district.municipality_id)
     served = served_districts(district, municipality_districts)
     analysis = area_analysis(
         district.municipality_id,
