@@ -873,13 +873,14 @@ def _quarter_figures(district_id, quarter, tables, empty, pairs) -> QuarterFigur
     table = tables.get(quarter, empty)
     year_before = tables.get(add_months(quarter, -12), empty)
     kinds = []
+    outcome_values = _outcome_values()
     for kind in [*SignalKind.values, ALL]:
         key = (district_id, kind)
         figure = KindFigures(kind=kind, received=table["received"][key])
         before = year_before["received"][key]
         if figure.received is not None and before is not None:
             figure.trend = figure.received - before
-        figure.outcomes = {o: table["outcome"][(*key, o)] for o in _outcome_values()}
+        figure.outcomes = {o: table["outcome"][(*key, o)] for o in outcome_values}
         if figure.received:
             yes, no = table["case"][(*key, "yes")], table["case"][(*key, "no")]
             if yes is not None and no is not None:
