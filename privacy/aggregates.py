@@ -26,7 +26,7 @@ from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
 
 from django.db import connection
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q
+from django.db.models import Count, DateField, Exists, F, IntegerField, OuterRef, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate, TruncMonth, TruncQuarter
 from django.utils import timezone
@@ -277,7 +277,9 @@ def _month_range(first_month: date, last_month: date) -> tuple[datetime, datetim
 def _counts_per_month_and_kind(signals, today: date):
     """One grouped query: per month and kind, every count the dashboard needs. Rows are
     counted by `filed_at` (never null), not by id: every column read is then in the index
-    `signal_team_dashboard`, and the query is answered from the index alone."""
+    `signal_team_dashboard`, and the query is answered from the index alone. The month is
+    the local date of its first day, truncated in the database (no time-zone conversion
+    per row in Python)."""
     triage_due = Q(triaged_at__isnull=False) | Q(triage_deadline__lt=today)
     feedback_due = Q(feedback_at__isnull=False) | Q(feedback_deadline__lt=today)
     is_open = Q(status__in=["received", "accepted"])
@@ -286,7 +288,7 @@ def _counts_per_month_and_kind(signals, today: date):
         | Q(feedback_at__isnull=True, feedback_deadline__lt=today)
     )
     return (
-        signals.annotate(month=TruncMonth("filed_at"))
+        signals.annotate(month=TruncMonth("filed_at", output_field=DateField()))
         .values("month", "organisation_id", "team_id", "kind")
         .annotate(
             n=Count("filed_at"),
@@ -377,6 +379,7 @@ def dashboard(
     team_id: int | None = None,
     today: date | None = None,
     medians: bool = True,
+    team_ids: list[int] | None = None,
 ) -> list[MonthFigures]:
     """Suppressed figures per month (newest first) for one municipality, optionally one
     corporation and/or one team. Four grouped queries, whatever the number of signals;
@@ -384,10 +387,13 @@ def dashboard(
 
     Counts come from one cube per month (filer x team x kind, over the whole municipality)
     protected by `protect_table`, so that the figures of every filter combination the page
-    and export offer are safe together: no subtraction between them recovers 1-4."""
+    and export offer are safe together: no subtraction between them recovers 1-4.
+    `team_ids`: the municipality's teams (`_municipality_team_ids`), when the caller has
+    read them already."""
     today = today or timezone.localdate()
     start, end = _month_range(first_month, last_month)
-    team_ids = _municipality_team_ids(municipality_id)
+    if team_ids is None:
+        team_ids = _municipality_team_ids(municipality_id)
     everything = _signals().filter(team_id__in=team_ids, filed_at__gte=start, filed_at__lt=end)
     months = []
     month = last_month
@@ -396,7 +402,7 @@ def dashboard(
         month = add_months(month, -1)
     atoms: dict[date, list[dict]] = {m: [] for m in months}
     for row in _counts_per_month_and_kind(everything, today):
-        atoms[timezone.localtime(row["month"]).date()].append(row)
+        atoms[row["month"]].append(row)
 
     scoped = everything
     if corporation_id:
@@ -404,9 +410,10 @@ def dashboard(
     if team_id:
         scoped = scoped.filter(team_id=team_id)
     day_pairs: dict[date, list[tuple[int, int]]] = {m: [] for m in months}
-    working_days = working_days_counter(start.date(), max(today, end.date()))
-    for filed_on, triaged_on, n in _triage_day_pairs(scoped) if medians else ():
-        day_pairs[filed_on.replace(day=1)].append((working_days(filed_on, triaged_on), n))
+    if medians:
+        working_days = working_days_counter(start.date(), max(today, end.date()))
+        for filed_on, triaged_on, n in _triage_day_pairs(scoped):
+            day_pairs[filed_on.replace(day=1)].append((working_days(filed_on, triaged_on), n))
 
     capacity = {} if team_id else _agreed_capacity(municipality_id, corporation_id, months)
     key = (corporation_id or ALL, team_id or ALL)
@@ -669,9 +676,14 @@ class QuarterFigures:
     kinds: list  # of KindFigures, every kind first, then "all kinds" (kind None)
 
 
+def _local_quarter():
+    """The local date of the first day of the filing quarter, truncated in the database."""
+    return TruncQuarter("filed_at", output_field=DateField())
+
+
 def _district_cube(signals):
     return (
-        signals.annotate(quarter=TruncQuarter("filed_at"))
+        signals.annotate(quarter=_local_quarter())
         .values("quarter", "district_id", "kind", "outcome")
         .annotate(
             n=Count("filed_at"),
@@ -686,12 +698,20 @@ def _district_cube(signals):
 CALENDAR_MARGIN = timedelta(days=3 * 366)
 
 
+@functools.lru_cache(maxsize=8)
+def _calendar_literal(first: date, last: date) -> str:
+    """`working_day_numbers(first, last)` as a PostgreSQL array literal: built once per
+    range (the calendar is fixed), and bound as one short text parameter instead of an
+    array of some 2 000 numbers adapted per request."""
+    return "{" + ",".join(map(str, working_day_numbers(first, last))) + "}"
+
+
 def _district_triage_days(signals, district_ids, first: date, last: date):
     """(district, kind, quarter, working days from filing to triage, count): the working
     days are counted in the database against the calendar of `working_day_numbers` from
     `first` (no signal filed before it) to `last` plus a margin, both days in local time,
     so the rows are one per number of days instead of one per pair of dates."""
-    numbers = working_day_numbers(first, last + CALENDAR_MARGIN)
+    numbers = _calendar_literal(first, last + CALENDAR_MARGIN)
     table = connection.ops.quote_name(Signal._meta.db_table)
     tz = timezone.get_current_timezone_name()
 
@@ -709,7 +729,7 @@ def _district_triage_days(signals, district_ids, first: date, last: date):
     )
     return (
         signals.filter(district_id__in=district_ids, triaged_at__isnull=False)
-        .annotate(quarter=TruncQuarter("filed_at"), days=days)
+        .annotate(quarter=_local_quarter(), days=days)
         .values("district_id", "kind", "quarter", "days")
         .annotate(n=Count("filed_at"))
         .values_list("district_id", "kind", "quarter", "days", "n")
@@ -785,30 +805,57 @@ def district_analysis(district, today: date | None = None) -> list[QuarterFigure
     return area_analysis(district.municipality_id, [district.pk], today)[district.pk]
 
 
+def _municipality_areas(municipality_id: int) -> tuple[list[tuple[int, int | None]], list[int]]:
+    """(district, serving team) of every district of the municipality, by id, and the
+    municipality's teams (as `_municipality_team_ids`), in one query."""
+    no_team = Value(None, output_field=IntegerField())
+    rows = (
+        District.objects.filter(municipality_id=municipality_id)
+        .values_list("pk", "team_id", Value(True))
+        .order_by()
+        .union(
+            Organisation.objects.filter(municipality_id=municipality_id)
+            .values_list("pk", no_team, Value(False))
+            .order_by(),
+            all=True,
+        )
+    )
+    districts, teams = [], []
+    for pk, team_id, is_district in rows:
+        if is_district:
+            districts.append((pk, team_id))
+        else:
+            teams.append(pk)
+    return sorted(districts), sorted(teams)
+
+
 def area_analysis(
-    municipality_id: int, district_ids, today: date | None = None
+    municipality_id: int,
+    district_ids,
+    today: date | None = None,
+    *,
+    municipality_districts: list[tuple[int, int | None]] | None = None,
+    team_ids: list[int] | None = None,
 ) -> dict[int, list[QuarterFigures]]:
     """Suppressed figures per quarter (newest first, the last two years) and kind for
     districts of one municipality. Three queries, whatever the number of signals,
-    districts or quarters."""
+    districts or quarters; two when the caller passes the municipality's districts and
+    teams (`_municipality_areas`) it read already."""
     today = today or timezone.localdate()
     shown = shown_quarters(today)
     first = add_months(shown[-1], -12)  # a year before the oldest quarter shown, for trends
     start, end = _month_range(first, add_months(shown[0], 2))
-    districts = [
-        NO_DISTRICT,
-        *District.objects.filter(municipality_id=municipality_id)
-        .order_by("pk")
-        .values_list("pk", flat=True),
-    ]
+    if municipality_districts is None or team_ids is None:
+        municipality_districts, team_ids = _municipality_areas(municipality_id)
+    districts = [NO_DISTRICT, *(pk for pk, _team in municipality_districts)]
     everything = _signals().filter(
-        team_id__in=_municipality_team_ids(municipality_id),
+        team_id__in=team_ids,
         filed_at__gte=start,
         filed_at__lt=end,
     )
     rows: dict[date, list[dict]] = defaultdict(list)
     for row in _district_cube(everything):
-        rows[timezone.localtime(row["quarter"]).date()].append(row)
+        rows[row["quarter"]].append(row)
     pairs: dict[tuple, list] = defaultdict(list)
     # Medians only for the quarters shown: the year before them is read for trends alone.
     shown_start, _end = _month_range(shown[-1], shown[-1])
@@ -818,7 +865,6 @@ def area_analysis(
         shown[-1],
         max(today, end.date()),
     ):
-        quarter = timezone.localtime(quarter).date()
         pairs[(district_id, quarter, kind)].append((days, n))
         pairs[(district_id, quarter, ALL)].append((days, n))
 
@@ -833,13 +879,14 @@ def _quarter_figures(district_id, quarter, tables, empty, pairs) -> QuarterFigur
     table = tables.get(quarter, empty)
     year_before = tables.get(add_months(quarter, -12), empty)
     kinds = []
+    outcome_values = _outcome_values()
     for kind in [*SignalKind.values, ALL]:
         key = (district_id, kind)
         figure = KindFigures(kind=kind, received=table["received"][key])
         before = year_before["received"][key]
         if figure.received is not None and before is not None:
             figure.trend = figure.received - before
-        figure.outcomes = {o: table["outcome"][(*key, o)] for o in _outcome_values()}
+        figure.outcomes = {o: table["outcome"][(*key, o)] for o in outcome_values}
         if figure.received:
             yes, no = table["case"][(*key, "yes")], table["case"][(*key, "no")]
             if yes is not None and no is not None:
@@ -855,29 +902,43 @@ def _quarter_figures(district_id, quarter, tables, empty, pairs) -> QuarterFigur
 CAPACITY_MONTHS = 12
 
 
-def served_districts(district) -> list[int]:
-    """The districts of the municipality served by the district's team (none without)."""
+def served_districts(district, municipality_districts=None) -> list[int]:
+    """The districts of the municipality served by the district's team (none without),
+    from `_municipality_areas` when the caller read them already."""
     if district.team_id is None:
         return []
-    return list(
-        District.objects.filter(team_id=district.team_id, municipality_id=district.municipality_id)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    if municipality_districts is None:
+        municipality_districts, _teams = _municipality_areas(district.municipality_id)
+    return [pk for pk, team_id in municipality_districts if team_id == district.team_id]
 
 
 def district_page_figures(district, today: date | None = None) -> tuple[list, list]:
     """The district page's quarters (`district_analysis`) and capacity months
     (`district_capacity`) from one area analysis of the district and the districts its
-    team serves: the same figures as asking each, for half the work."""
-    served = served_districts(district)
-    analysis = area_analysis(district.municipality_id, sorted({district.pk, *served}), today)
-    capacity = district_capacity(district, today, analysis=analysis, served=served)
+    team serves: the same figures as asking each, for half the work. The municipality's
+    districts and teams are read once for both."""
+    municipality_districts, team_ids = _municipality_areas(district.municipality_id)
+    served = served_districts(district, municipality_districts)
+    analysis = area_analysis(
+        district.municipality_id,
+        sorted({district.pk, *served}),
+        today,
+        municipality_districts=municipality_districts,
+        team_ids=team_ids,
+    )
+    capacity = district_capacity(
+        district, today, analysis=analysis, served=served, team_ids=team_ids
+    )
     return analysis[district.pk], capacity
 
 
 def district_capacity(
-    district, today: date | None = None, *, analysis: dict | None = None, served=None
+    district,
+    today: date | None = None,
+    *,
+    analysis: dict | None = None,
+    served=None,
+    team_ids: list[int] | None = None,
 ) -> list[MonthFigures]:
     """Per month (the last 12, newest first) the signals routed to the district's team and
     the capacity agreed in the municipality's agreements. The counts are the coordinator
@@ -896,6 +957,7 @@ def district_capacity(
         team_id=district.team_id,
         today=today,
         medians=False,  # the capacity section shows totals only
+        team_ids=team_ids,
     )
     capacity = _agreed_capacity(district.municipality_id, None, [f.month for f in figures])
     served = served_districts(district) if served is None else served

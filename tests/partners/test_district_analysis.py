@@ -224,6 +224,22 @@ def test_median_triage_days_count_working_days_across_easter(api_for, user, free
     assert quarter[None]["median_triage_days"] == 3.5
 
 
+def test_quarters_and_triage_days_follow_local_time(api_for, user, freeze_today):
+    """Filed at midnight on 1 April 2026 in Amsterdam (22:00 UTC on 31 March) is the
+    second quarter, and triaged the next day is 1 working day: both counted in local time."""
+    _file_a_published_quarter(user("anna"), user("bram"), date(2026, 4, 1))
+    Signal.objects.update(filed_at=at(date(2026, 4, 1), hour=0))
+    pk = _district("Noord").pk
+    noord = Signal.objects.filter(district_id=pk, kind="nuisance").order_by("pk")
+    ids = list(noord.values_list("pk", flat=True))
+    Signal.objects.filter(pk__in=ids[:6]).update(triaged_at=at(date(2026, 4, 2), hour=0))
+    body = api_for("noor").get(f"/api/v1/districts/{pk}/analysis/").json()
+    second, first = _quarter(body, "2026-K2"), _quarter(body, "2026-K1")
+    assert (second["nuisance"]["received"], second[None]["received"]) == (20, 30)
+    assert second["nuisance"]["median_triage_days"] == 1.0
+    assert first[None]["received"] == 0
+
+
 def test_a_change_in_a_closed_quarter_is_shown_at_once(api_for, user, freeze_today):
     """The protected tables of a quarter are reused between requests: a signal of a
     closed quarter that changes (even by a bulk update, which touches no timestamp) or
