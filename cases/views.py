@@ -239,6 +239,7 @@ def _render_case_list(request, queryset, counts, template_context):
     context = {
         "query": query.urlencode(),
         "page": page,
+        "rows": selectors.case_list_rows(page.object_list),
         "state": state,
         "states": CaseState.choices,
         "closed_count": counts.get(CaseState.CLOSED, 0),
