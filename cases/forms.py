@@ -11,7 +11,6 @@ from signals.models import COVENANT_OUTCOMES, GENERAL_OUTCOMES, DeclineReason
 from .models import HelpResponse, OutreachChannel, Threat
 from .workflow import state_label
 
-DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%d-%m-%Y %H:%M"]
 
 # Closing: rent-arrears signals get the covenant's codes, other kinds the general ones
@@ -22,7 +21,6 @@ OUTCOME_CHOICES = [
     (_("Overige signalen"), [(o.value, o.label) for o in GENERAL_OUTCOMES]),
 ]
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
 
 
@@ -65,6 +63,57 @@ class Select(forms.Select):
             _html_attrs(widget["attrs"]),
             format_html_join("", "{}", groups),
         )
+
+
+class _InputHTML:
+    """Django's `input.html` in Python (hidden, date, date-time and checkbox inputs)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        if widget["value"] is None:
+            return format_html(
+                '<input type="{}" name="{}"{}>', widget["type"], name, _html_attrs(widget["attrs"])
+            )
+        return format_html(
+            '<input type="{}" name="{}" value="{}"{}>',
+            widget["type"],
+            name,
+            widget["value"],
+            _html_attrs(widget["attrs"]),
+        )
+
+
+class HiddenInput(_InputHTML, forms.HiddenInput):
+    pass
+
+
+class DateInput(_InputHTML, forms.DateInput):
+    pass
+
+
+class DateTimeInput(_InputHTML, forms.DateTimeInput):
+    pass
+
+
+class CheckboxInput(_InputHTML, forms.CheckboxInput):
+    pass
+
+
+class Textarea(forms.Textarea):
+    """Django's `textarea.html` in Python."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        return format_html(
+            '<textarea name="{}"{}>\n{}</textarea>',
+            name,
+            _html_attrs(widget["attrs"]),
+            widget["value"] or "",
+        )
+
+
+DATETIME_INPUT = DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE_INPUT = DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def person_label(first_name: str, last_name: str, username: str) -> str:
@@ -172,9 +221,7 @@ class BulkForm(PageForm):
 
 class NoteForm(PageForm):
     id_prefix = "note"
-    text = forms.CharField(
-        label=_("Notitie"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    text = forms.CharField(label=_("Notitie"), max_length=5000, widget=Textarea(attrs={"rows": 4}))
 
 
 class TransitionForm(PageForm):
@@ -183,12 +230,12 @@ class TransitionForm(PageForm):
     hidden, the reason only when pausing or reopening, the outcome only when closing."""
 
     id_prefix = "transition"
-    to = forms.ChoiceField(label=_("Nieuwe status"), choices=(), widget=forms.HiddenInput)
+    to = forms.ChoiceField(label=_("Nieuwe status"), choices=(), widget=HiddenInput)
     reason = forms.CharField(
         label=_("Reden"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=Textarea(attrs={"rows": 2}),
     )
     outcome = forms.ChoiceField(
         label=_("Uitkomst voor de melder"),
@@ -212,12 +259,12 @@ class OutreachForm(PageForm):
     at = forms.DateTimeField(
         label=_("Datum en tijd"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
     )
-    reached = forms.BooleanField(label=_("Bewoner bereikt"), required=False)
+    reached = forms.BooleanField(label=_("Bewoner bereikt"), required=False, widget=CheckboxInput)
     note = forms.CharField(
         label=_("Toelichting bij de contactpoging"),
         required=False,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=Textarea(attrs={"rows": 2}),
     )
 
 
@@ -252,7 +299,9 @@ class AssignForm(PageForm):
 class ConfidentialForm(PageForm):
     id_prefix = "confidential"
     confidential = forms.BooleanField(
-        label=_("Vertrouwelijk: alleen behandelaar en triagisten"), required=False
+        label=_("Vertrouwelijk: alleen behandelaar en triagisten"),
+        required=False,
+        widget=CheckboxInput,
     )
 
 
@@ -275,7 +324,7 @@ class ShareForm(PageForm):
         error_messages={"invalid_choice": _("Met deze gebruiker kunt u deze casus niet delen.")},
     )
     reason = forms.CharField(
-        label=_("Reden van delen"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reden van delen"), max_length=2000, widget=Textarea(attrs={"rows": 2})
     )
     until = forms.DateField(label=_("Tot en met"), widget=DATE_INPUT, input_formats=DATE_FORMATS)
 
