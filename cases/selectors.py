@@ -20,6 +20,7 @@ from django.db.models import Case as CaseWhen
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -32,7 +33,7 @@ from privacy.models import AccessAction, Purpose
 from signals.models import SignalStatus, Urgency
 
 from . import workflow
-from .models import CaseSignal, CaseState
+from .models import CaseEventKind, CaseSignal, CaseState
 
 ACTIVE_TEAM_SESSION_KEY = "cases_active_team"
 OPEN = "open"
@@ -310,8 +311,18 @@ def _date(value) -> str:
     return value.strftime("%d-%m-%Y") if value else ""
 
 
+def _person_name(user) -> str:
+    """A person as the pages name them: full name, else username ("" for nobody)."""
+    return (user.get_full_name() or user.username) if user else ""
+
+
 def _assignee_name(case) -> str:
-    return (case.assignee.get_full_name() or case.assignee.username) if case.assignee else ""
+    return _person_name(case.assignee)
+
+
+def _moment(value) -> str:
+    """A moment as the pages show it, `d-m-Y H:i` in local time ("" for none)."""
+    return template_localtime(value).strftime("%d-%m-%Y %H:%M") if value else ""
 
 
 def case_list_rows(cases) -> list[dict]:
@@ -504,6 +515,42 @@ def case_timeline_page(case, number) -> TimelinePage:
         newer=number - 1 if number > 1 else None,
         older=number + 1 if len(events) > TIMELINE_PAGE_SIZE else None,
     )
+
+
+def timeline_entries(events) -> list[dict]:
+    """What the case page shows of each timeline event (`case_timeline_page`), worked out
+    once per event in Python: labels, names and formatted dates; the template only places
+    them and adds the words around them."""
+    kind_labels = {value: str(label) for value, label in CaseEventKind.choices}
+    entries = []
+    for event in events:
+        data = event.data if isinstance(event.data, dict) else {}
+        at = timezone.localtime(event.at)
+        entries.append(
+            {
+                "kind": event.kind,
+                "kind_label": kind_labels.get(event.kind, event.kind),
+                "at_iso": at.isoformat(),
+                "at": at.strftime("%d-%m-%Y %H:%M"),
+                "actor": _person_name(event.actor),
+                "from_state_label": str(event.from_state_label),
+                "to_state_label": str(event.to_state_label),
+                "outcome_label": str(event.outcome_label),
+                "signal": data.get("signal"),
+                "assignee_name": data.get("assignee_name"),
+                "with_user": data.get("with_user"),
+                "until": _date(event.until_date),
+                "follow_up": _date(event.follow_up_value),
+                "channel_label": str(event.channel_label),
+                "response_label": str(event.response_label),
+                "moment": _moment(event.moment),
+                "reached": data.get("reached"),
+                "conversation_due": _date(event.conversation_due_value),
+                "confidential": data.get("confidential"),
+                "text": event.text,
+            }
+        )
+    return entries
 
 
 def other_household_signals(user, signal) -> list:

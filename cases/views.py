@@ -377,10 +377,12 @@ def _render_case(request, case, status=200, **bound):
     forms.update(bound)
     error_form = next((form for form in bound.values() if form.errors), None)
     opened = CASE_ACTIONS.get(next(iter(bound), ""), request.GET.get("actie", ""))
+    timeline = selectors.case_timeline_page(case, request.GET.get("tijdlijn"))
     context = {
         "case": case,
         "signals": selectors.case_signals(case),
-        "timeline": selectors.case_timeline_page(case, request.GET.get("tijdlijn")),
+        "timeline": timeline,
+        "timeline_entries": selectors.timeline_entries(timeline.events),
         "today": timezone.localdate(),
         "moves": moves,
         "is_open": is_open,
