@@ -417,11 +417,14 @@ def record_case_read(user, case) -> None:
     )
 
 
-def case_signals(case) -> QuerySet:
-    return (
-        policy.signals_of_visible_case(case)
-        .select_related("organisation", "team", "district")
-        .order_by("filed_at", "pk")
+def case_signals(case, related=("organisation", "team", "district")) -> QuerySet:
+    return policy.signals_of_visible_case(case).select_related(*related).order_by("filed_at", "pk")
+
+
+def case_page_signals(case) -> QuerySet:
+    """The signals table of the case page: only the columns it shows."""
+    return case_signals(case, related=("organisation",)).only(
+        "reference", "kind", "filed_at", "status", "outcome", "description", "organisation__name"
     )
 
 

@@ -380,7 +380,7 @@ def _render_case(request, case, status=200, **bound):
     timeline = selectors.case_timeline_page(case, request.GET.get("tijdlijn"))
     context = {
         "case": case,
-        "signals": selectors.case_signals(case),
+        "signals": selectors.case_page_signals(case),
         "timeline": timeline,
         "timeline_entries": selectors.timeline_entries(timeline.events),
         "today": timezone.localdate(),
