@@ -264,7 +264,7 @@ def _case_list(queryset: QuerySet, state: str) -> QuerySet:
     elif state in CaseState.values:
         queryset = queryset.filter(state=state)
     return (
-        queryset.select_related("team", "assignee")
+        queryset.select_related("assignee")
         .annotate(signal_count=_signal_count())
         .order_by("follow_up_date", "-opened_at", "pk")
     )
@@ -383,7 +383,7 @@ def team_case_export_rows(user, team_id: int, state: str = OPEN) -> tuple[list, 
 
 def all_case_list(user, state: str = "") -> QuerySet:
     """Every case the user may see (the API list), including shared ones."""
-    return _case_list(policy.visible_cases(user), state)
+    return _case_list(policy.visible_cases(user), state).select_related("team")
 
 
 def case_detail(user, case_id):

@@ -357,7 +357,7 @@ def _render_case(request, case, status=200, **bound):
     is_open = case.state != CaseState.CLOSED
     can_work = is_open and policy.can_work_case(user, case)
     is_manager = is_open and policy.can_manage_case(user, case)
-    forms = {"transition_form": TransitionForm(moves=moves) if moves else None}
+    forms = {}
     if can_work:
         forms.update(
             note_form=NoteForm(),
