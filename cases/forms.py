@@ -2,6 +2,8 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.forms.models import ModelChoiceIterator
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from signals.models import COVENANT_OUTCOMES, GENERAL_OUTCOMES, DeclineReason
@@ -9,7 +11,6 @@ from signals.models import COVENANT_OUTCOMES, GENERAL_OUTCOMES, DeclineReason
 from .models import HelpResponse, OutreachChannel, Threat
 from .workflow import state_label
 
-DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%d-%m-%Y %H:%M"]
 
 # Closing: rent-arrears signals get the covenant's codes, other kinds the general ones
@@ -20,8 +21,130 @@ OUTCOME_CHOICES = [
     (_("Overige signalen"), [(o.value, o.label) for o in GENERAL_OUTCOMES]),
 ]
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
+
+
+def _html_attrs(attrs: dict) -> str:
+    """Django's `widgets/attrs.html` in Python, in the same order: ` name="value"`, only
+    the name for True, nothing for False."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+class Select(forms.Select):
+    """A select with exactly the markup of Django's `select.html` and `select_option.html`,
+    written in one pass over the options instead of a template per option (a picker lists
+    every team member or every eligible user)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = []
+        for group_name, options, _index in widget["optgroups"]:
+            rendered = format_html_join(
+                "",
+                '\n  <option value="{}"{}>{}</option>\n',
+                ((o["value"], _html_attrs(o["attrs"]), o["label"]) for o in options),
+            )
+            if group_name:
+                rendered = format_html(
+                    '\n  <optgroup label="{}">{}\n  </optgroup>', group_name, rendered
+                )
+            groups.append((rendered,))
+        return format_html(
+            '<select name="{}"{}>{}\n</select>',
+            name,
+            _html_attrs(widget["attrs"]),
+            format_html_join("", "{}", groups),
+        )
+
+
+class _InputHTML:
+    """Django's `input.html` in Python (hidden, date, date-time and checkbox inputs)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        if widget["value"] is None:
+            return format_html(
+                '<input type="{}" name="{}"{}>', widget["type"], name, _html_attrs(widget["attrs"])
+            )
+        return format_html(
+            '<input type="{}" name="{}" value="{}"{}>',
+            widget["type"],
+            name,
+            widget["value"],
+            _html_attrs(widget["attrs"]),
+        )
+
+
+class HiddenInput(_InputHTML, forms.HiddenInput):
+    pass
+
+
+class DateInput(_InputHTML, forms.DateInput):
+    pass
+
+
+class DateTimeInput(_InputHTML, forms.DateTimeInput):
+    pass
+
+
+class CheckboxInput(_InputHTML, forms.CheckboxInput):
+    pass
+
+
+class Textarea(forms.Textarea):
+    """Django's `textarea.html` in Python."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        return format_html(
+            '<textarea name="{}"{}>\n{}</textarea>',
+            name,
+            _html_attrs(widget["attrs"]),
+            widget["value"] or "",
+        )
+
+
+DATETIME_INPUT = DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE_INPUT = DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def person_label(first_name: str, last_name: str, username: str) -> str:
+    """How a picker names a person: `User.get_full_name()`, else the username."""
+    return f"{first_name} {last_name}".strip() or username
+
+
+def user_label(user) -> str:
+    return person_label(user.first_name, user.last_name, user.get_username())
+
+
+class PersonChoiceIterator(ModelChoiceIterator):
+    """A person picker's options read as (id, names) rows when the picker is rendered:
+    one plain query, no user objects. Validation still goes through the queryset."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        rows = self.queryset.values_list("pk", "first_name", "last_name", "username")
+        for pk, first_name, last_name, username in rows:
+            yield (pk, person_label(first_name, last_name, username))
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """Pick one user from `queryset` (the assign and share pickers)."""
+
+    iterator = PersonChoiceIterator
+    widget = Select
+
+    def label_from_instance(self, obj) -> str:
+        return user_label(obj)
 
 
 class PageForm(forms.Form):
@@ -98,9 +221,7 @@ class BulkForm(PageForm):
 
 class NoteForm(PageForm):
     id_prefix = "note"
-    text = forms.CharField(
-        label=_("Notitie"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    text = forms.CharField(label=_("Notitie"), max_length=5000, widget=Textarea(attrs={"rows": 4}))
 
 
 class TransitionForm(PageForm):
@@ -109,17 +230,18 @@ class TransitionForm(PageForm):
     hidden, the reason only when pausing or reopening, the outcome only when closing."""
 
     id_prefix = "transition"
-    to = forms.ChoiceField(label=_("Nieuwe status"), choices=(), widget=forms.HiddenInput)
+    to = forms.ChoiceField(label=_("Nieuwe status"), choices=(), widget=HiddenInput)
     reason = forms.CharField(
         label=_("Reden"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=Textarea(attrs={"rows": 2}),
     )
     outcome = forms.ChoiceField(
         label=_("Uitkomst voor de melder"),
         required=False,
         choices=OUTCOME_CHOICES,
+        widget=Select,
         help_text=_(
             "Bij huurachterstand hoort de melder alleen of er contact was en of hulp is "
             "geaccepteerd."
@@ -133,22 +255,24 @@ class TransitionForm(PageForm):
 
 class OutreachForm(PageForm):
     id_prefix = "outreach"
-    channel = forms.ChoiceField(label=_("Kanaal"), choices=OutreachChannel.choices)
+    channel = forms.ChoiceField(label=_("Kanaal"), choices=OutreachChannel.choices, widget=Select)
     at = forms.DateTimeField(
         label=_("Datum en tijd"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
     )
-    reached = forms.BooleanField(label=_("Bewoner bereikt"), required=False)
+    reached = forms.BooleanField(label=_("Bewoner bereikt"), required=False, widget=CheckboxInput)
     note = forms.CharField(
         label=_("Toelichting bij de contactpoging"),
         required=False,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=Textarea(attrs={"rows": 2}),
     )
 
 
 class HelpForm(PageForm):
     id_prefix = "help"
-    response = forms.ChoiceField(label=_("Antwoord van de bewoner"), choices=HelpResponse.choices)
+    response = forms.ChoiceField(
+        label=_("Antwoord van de bewoner"), choices=HelpResponse.choices, widget=Select
+    )
     at = forms.DateTimeField(
         label=_("Datum en tijd"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
     )
@@ -156,26 +280,28 @@ class HelpForm(PageForm):
         label=_("Dreiging (Wgs art. 4a)"),
         required=False,
         choices=[("", _("Geen")), *Threat.choices],
+        widget=Select,
         help_text=_("Bij een dreiging is het eerste gesprek binnen drie werkdagen."),
     )
 
 
 class AssignForm(PageForm):
     id_prefix = "assign"
-    assignee = forms.ModelChoiceField(
+    assignee = PersonChoiceField(
         label=_("Behandelaar"), queryset=None, required=False, empty_label=_("(niemand)")
     )
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = members
-        self.fields["assignee"].label_from_instance = user_label
 
 
 class ConfidentialForm(PageForm):
     id_prefix = "confidential"
     confidential = forms.BooleanField(
-        label=_("Vertrouwelijk: alleen behandelaar en triagisten"), required=False
+        label=_("Vertrouwelijk: alleen behandelaar en triagisten"),
+        required=False,
+        widget=CheckboxInput,
     )
 
 
@@ -191,25 +317,20 @@ class ShareForm(PageForm):
     posted user outside that list is refused as an invalid choice."""
 
     id_prefix = "share"
-    with_user = forms.ModelChoiceField(
+    with_user = PersonChoiceField(
         label=_("Delen met"),
         queryset=None,
         help_text=_("Alleen medewerkers en triagisten van wijkteams in deze gemeente."),
         error_messages={"invalid_choice": _("Met deze gebruiker kunt u deze casus niet delen.")},
     )
     reason = forms.CharField(
-        label=_("Reden van delen"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reden van delen"), max_length=2000, widget=Textarea(attrs={"rows": 2})
     )
     until = forms.DateField(label=_("Tot en met"), widget=DATE_INPUT, input_formats=DATE_FORMATS)
 
     def __init__(self, *args, recipients, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["with_user"].queryset = recipients
-        self.fields["with_user"].label_from_instance = user_label
-
-
-def user_label(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 class EndShareForm(forms.Form):

@@ -20,6 +20,7 @@ from django.db.models import Case as CaseWhen
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -32,7 +33,7 @@ from privacy.models import AccessAction, Purpose
 from signals.models import SignalStatus, Urgency
 
 from . import workflow
-from .models import CaseSignal, CaseState
+from .models import CaseEventKind, CaseSignal, CaseState
 
 ACTIVE_TEAM_SESSION_KEY = "cases_active_team"
 OPEN = "open"
@@ -263,7 +264,7 @@ def _case_list(queryset: QuerySet, state: str) -> QuerySet:
     elif state in CaseState.values:
         queryset = queryset.filter(state=state)
     return (
-        queryset.select_related("team", "assignee")
+        queryset.select_related("assignee")
         .annotate(signal_count=_signal_count())
         .order_by("follow_up_date", "-opened_at", "pk")
     )
@@ -301,6 +302,53 @@ def count_in_state(counts: dict[str, int], state: str) -> int:
     return sum(counts.values())
 
 
+def _day(value) -> str:
+    """A moment as the lists and exports show its day: `d-m-Y` in local time."""
+    return timezone.localtime(value).strftime("%d-%m-%Y") if value else ""
+
+
+def _date(value) -> str:
+    return value.strftime("%d-%m-%Y") if value else ""
+
+
+def _person_name(user) -> str:
+    """A person as the pages name them: full name, else username ("" for nobody)."""
+    return (user.get_full_name() or user.username) if user else ""
+
+
+def _assignee_name(case) -> str:
+    return _person_name(case.assignee)
+
+
+def _moment(value) -> str:
+    """A moment as the pages show it, `d-m-Y H:i` in local time ("" for none)."""
+    return template_localtime(value).strftime("%d-%m-%Y %H:%M") if value else ""
+
+
+def case_list_rows(cases) -> list[dict]:
+    """The cells of a case list page (`case_page`), worked out once per row in Python: the
+    template only places them (no lazy state label, date filter or related-object lookup
+    per cell)."""
+    state_labels = {value: str(label) for value, label in CaseState.choices}
+    return [
+        {
+            "pk": case.pk,
+            "reference": case.reference,
+            "confidential": case.confidential,
+            "postcode": case.postcode,
+            "house_number": case.house_number,
+            "house_number_addition": case.house_number_addition,
+            "state": case.state,
+            "state_label": state_labels.get(case.state, case.state),
+            "assignee": _assignee_name(case),
+            "signal_count": case.signal_count,
+            "follow_up": _date(case.follow_up_date),
+            "opened": _day(case.opened_at),
+        }
+        for case in cases
+    ]
+
+
 def team_case_export_rows(user, team_id: int, state: str = OPEN) -> tuple[list, list]:
     """The team's case list (as filtered) as CSV header and rows, the export logged."""
     cases = list(team_case_list(user, team_id, state))
@@ -316,21 +364,17 @@ def team_case_export_rows(user, team_id: int, state: str = OPEN) -> tuple[list, 
         _("Geopend op"),
         _("Afgesloten op"),
     ]
-
-    def day(value):
-        return timezone.localtime(value).strftime("%d-%m-%Y") if value else ""
-
     rows = [
         [
             case.reference,
             case.address,
             case.get_state_display(),
             case.get_outcome_display() or "",
-            (case.assignee.get_full_name() or case.assignee.username) if case.assignee else "",
+            _assignee_name(case),
             case.signal_count,
-            case.follow_up_date.strftime("%d-%m-%Y") if case.follow_up_date else "",
-            day(case.opened_at),
-            day(case.closed_at),
+            _date(case.follow_up_date),
+            _day(case.opened_at),
+            _day(case.closed_at),
         ]
         for case in cases
     ]
@@ -339,7 +383,7 @@ def team_case_export_rows(user, team_id: int, state: str = OPEN) -> tuple[list, 
 
 def all_case_list(user, state: str = "") -> QuerySet:
     """Every case the user may see (the API list), including shared ones."""
-    return _case_list(policy.visible_cases(user), state)
+    return _case_list(policy.visible_cases(user), state).select_related("team")
 
 
 def case_detail(user, case_id):
@@ -373,11 +417,14 @@ def record_case_read(user, case) -> None:
     )
 
 
-def case_signals(case) -> QuerySet:
-    return (
-        policy.signals_of_visible_case(case)
-        .select_related("organisation", "team", "district")
-        .order_by("filed_at", "pk")
+def case_signals(case, related=("organisation", "team", "district")) -> QuerySet:
+    return policy.signals_of_visible_case(case).select_related(*related).order_by("filed_at", "pk")
+
+
+def case_page_signals(case) -> QuerySet:
+    """The signals table of the case page: only the columns it shows."""
+    return case_signals(case, related=("organisation",)).only(
+        "reference", "kind", "filed_at", "status", "outcome", "description", "organisation__name"
     )
 
 
@@ -471,6 +518,42 @@ def case_timeline_page(case, number) -> TimelinePage:
         newer=number - 1 if number > 1 else None,
         older=number + 1 if len(events) > TIMELINE_PAGE_SIZE else None,
     )
+
+
+def timeline_entries(events) -> list[dict]:
+    """What the case page shows of each timeline event (`case_timeline_page`), worked out
+    once per event in Python: labels, names and formatted dates; the template only places
+    them and adds the words around them."""
+    kind_labels = {value: str(label) for value, label in CaseEventKind.choices}
+    entries = []
+    for event in events:
+        data = event.data if isinstance(event.data, dict) else {}
+        at = timezone.localtime(event.at)
+        entries.append(
+            {
+                "kind": event.kind,
+                "kind_label": kind_labels.get(event.kind, event.kind),
+                "at_iso": at.isoformat(),
+                "at": at.strftime("%d-%m-%Y %H:%M"),
+                "actor": _person_name(event.actor),
+                "from_state_label": str(event.from_state_label),
+                "to_state_label": str(event.to_state_label),
+                "outcome_label": str(event.outcome_label),
+                "signal": data.get("signal"),
+                "assignee_name": data.get("assignee_name"),
+                "with_user": data.get("with_user"),
+                "until": _date(event.until_date),
+                "follow_up": _date(event.follow_up_value),
+                "channel_label": str(event.channel_label),
+                "response_label": str(event.response_label),
+                "moment": _moment(event.moment),
+                "reached": data.get("reached"),
+                "conversation_due": _date(event.conversation_due_value),
+                "confidential": data.get("confidential"),
+                "text": event.text,
+            }
+        )
+    return entries
 
 
 def other_household_signals(user, signal) -> list:

@@ -239,6 +239,7 @@ def _render_case_list(request, queryset, counts, template_context):
     context = {
         "query": query.urlencode(),
         "page": page,
+        "rows": selectors.case_list_rows(page.object_list),
         "state": state,
         "states": CaseState.choices,
         "closed_count": counts.get(CaseState.CLOSED, 0),
@@ -356,7 +357,7 @@ def _render_case(request, case, status=200, **bound):
     is_open = case.state != CaseState.CLOSED
     can_work = is_open and policy.can_work_case(user, case)
     is_manager = is_open and policy.can_manage_case(user, case)
-    forms = {"transition_form": TransitionForm(moves=moves) if moves else None}
+    forms = {}
     if can_work:
         forms.update(
             note_form=NoteForm(),
@@ -376,10 +377,12 @@ def _render_case(request, case, status=200, **bound):
     forms.update(bound)
     error_form = next((form for form in bound.values() if form.errors), None)
     opened = CASE_ACTIONS.get(next(iter(bound), ""), request.GET.get("actie", ""))
+    timeline = selectors.case_timeline_page(case, request.GET.get("tijdlijn"))
     context = {
         "case": case,
-        "signals": selectors.case_signals(case),
-        "timeline": selectors.case_timeline_page(case, request.GET.get("tijdlijn")),
+        "signals": selectors.case_page_signals(case),
+        "timeline": timeline,
+        "timeline_entries": selectors.timeline_entries(timeline.events),
         "today": timezone.localdate(),
         "moves": moves,
         "is_open": is_open,

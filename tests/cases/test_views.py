@@ -223,10 +223,21 @@ def test_case_page_query_count_does_not_grow_with_history(client_for, file, user
         return len(ctx.captured_queries)
 
     few = queries()
+    sara = user("sara")
+    now = timezone.now()
     for number in range(5):
         services.add_note(noor_user, case, f"Notitie {number}")
         services.accept_signal(noor_user, file("bram", house_number=41, description=f"S {number}"))
+        services.record_outreach(noor_user, case, "phone", now, number % 2 == 0, "Gebeld")
+        services.set_follow_up(noor_user, case, timezone.localdate() + timedelta(days=number))
+        services.assign_case(noor_user, case, noor_user if number % 2 else None)
+        services.set_confidential(noor_user, case, number % 2 == 0)
+    services.record_help_response(noor_user, case, "accepted", now)
+    services.share_case(noor_user, case, sara, "Overleg", timezone.localdate() + timedelta(days=7))
     assert queries() == few
+    page = client.get(f"/casussen/{case.pk}/").content.decode()
+    for shown in ("Contactpoging", "Vervolgdatum gezet", "Gedeeld", "Antwoord op hulpaanbod"):
+        assert shown in page
 
 
 def test_note_and_reroute_errors_keep_what_was_typed(client_for, file, user, demo):
