@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from signals.models import COVENANT_OUTCOMES, GENERAL_OUTCOMES, DeclineReason
@@ -24,6 +25,50 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
 
 
+def _attrs(attrs) -> str:
+    """An element's attributes as Django's `attrs.html` writes them: True as a bare name,
+    False left out, anything else as `name="value"` (the value always escaped, as after
+    its `stringformat:'s'`)."""
+    return format_html_join(
+        "",
+        " {}{}",
+        (
+            (name, "" if value is True else format_html('="{}"', escape(value)))
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+class PlainSelect(forms.Select):
+    """A select with the HTML of Django's `select.html` and `select_option.html` (each
+    option followed by that template's closing newline), written in Python: the template
+    renderer includes a template per option, which for a picker of every active team cost
+    more than the rest of the form."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = []
+        for group_name, options, _index in widget["optgroups"]:
+            html = format_html_join(
+                "",
+                '\n  <option value="{}"{}>{}</option>\n',
+                (
+                    (escape(option["value"]), _attrs(option["attrs"]), option["label"])
+                    for option in options
+                ),
+            )
+            if group_name:
+                html = format_html('\n  <optgroup label="{}">{}\n  </optgroup>', group_name, html)
+            groups.append(html)
+        return format_html(
+            '<select name="{}"{}>{}\n</select>',
+            widget["name"],
+            _attrs(widget["attrs"]),
+            format_html_join("", "{}", ((group,) for group in groups)),
+        )
+
+
 class PageForm(forms.Form):
     """Several forms share one page: give each its own element ids (same field names)."""
 
@@ -37,7 +82,7 @@ class PageForm(forms.Form):
 class DeclineForm(PageForm):
     id_prefix = "decline"
     reason_category = forms.ChoiceField(
-        label=_("Reden"), choices=[("", "---------"), *DeclineReason.choices]
+        label=_("Reden"), choices=[("", "---------"), *DeclineReason.choices], widget=PlainSelect
     )
     reason = forms.CharField(
         label=_("Bericht aan de melder"),
@@ -52,7 +97,7 @@ class DeclineForm(PageForm):
 
 class RerouteForm(PageForm):
     id_prefix = "reroute"
-    team = forms.ModelChoiceField(label=_("Naar wijkteam"), queryset=None)
+    team = forms.ModelChoiceField(label=_("Naar wijkteam"), queryset=None, widget=PlainSelect)
     reason = forms.CharField(
         label=_("Reden van doorzetten"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -67,13 +112,16 @@ class BulkForm(PageForm):
     ACCEPT = "accept"
     DECLINE = "decline"
     action = forms.ChoiceField(
-        label=_("Actie"), choices=[(ACCEPT, _("Oppakken")), (DECLINE, _("Niet oppakken"))]
+        label=_("Actie"),
+        choices=[(ACCEPT, _("Oppakken")), (DECLINE, _("Niet oppakken"))],
+        widget=PlainSelect,
     )
     signals = forms.MultipleChoiceField(label=_("Signalen"), choices=())
     reason_category = forms.ChoiceField(
         label=_("Reden (bij niet oppakken)"),
         choices=[("", "---------"), *DeclineReason.choices],
         required=False,
+        widget=PlainSelect,
     )
     reason = forms.CharField(
         label=_("Bericht aan de melder (bij niet oppakken)"),
