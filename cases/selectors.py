@@ -133,12 +133,31 @@ def tray_base(user, team_id: int) -> QuerySet:
     return policy.team_signals(user, team_id).filter(status=SignalStatus.RECEIVED)
 
 
+# What a tray row shows (`cases/templatetags/tray.py`); the description, household and
+# arrears stay in the database until the triage page.
+TRAY_FIELDS = (
+    "reference",
+    "kind",
+    "urgency",
+    "postcode",
+    "house_number",
+    "house_number_addition",
+    "is_multiple",
+    "filed_at",
+    "triage_deadline",
+    "district__name",
+    "organisation__name",
+)
+
+
 def work_tray(user, team_id: int, filters: TrayFilters, today=None) -> QuerySet:
-    """The tray: earliest triage deadline first, urgent before normal, oldest first."""
+    """The tray: earliest triage deadline first, urgent before normal, oldest first; only
+    the columns the tray shows (`TRAY_FIELDS`)."""
     today = today or timezone.localdate()
     return (
         filters.apply(tray_base(user, team_id), today)
         .select_related("district", "organisation")
+        .only(*TRAY_FIELDS)
         .annotate(
             is_overdue=ExpressionWrapper(Q(triage_deadline__lt=today), BooleanField()),
             is_due_today=ExpressionWrapper(Q(triage_deadline=today), BooleanField()),
