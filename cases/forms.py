@@ -3,9 +3,9 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.forms.models import ModelChoiceIterator
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from core.form_renderer import WIDGET_RENDERER, FetchedModelChoiceField
 from signals.models import COVENANT_OUTCOMES, GENERAL_OUTCOMES, DeclineReason
 
 from .models import HelpResponse, OutreachChannel, Threat
@@ -24,96 +24,8 @@ OUTCOME_CHOICES = [
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
 
 
-def _html_attrs(attrs: dict) -> str:
-    """Django's `widgets/attrs.html` in Python, in the same order: ` name="value"`, only
-    the name for True, nothing for False."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
-            for name, value in attrs.items()
-            if value is not False
-        ),
-    )
-
-
-class Select(forms.Select):
-    """A select with exactly the markup of Django's `select.html` and `select_option.html`,
-    written in one pass over the options instead of a template per option (a picker lists
-    every team member or every eligible user)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        groups = []
-        for group_name, options, _index in widget["optgroups"]:
-            rendered = format_html_join(
-                "",
-                '\n  <option value="{}"{}>{}</option>\n',
-                ((o["value"], _html_attrs(o["attrs"]), o["label"]) for o in options),
-            )
-            if group_name:
-                rendered = format_html(
-                    '\n  <optgroup label="{}">{}\n  </optgroup>', group_name, rendered
-                )
-            groups.append((rendered,))
-        return format_html(
-            '<select name="{}"{}>{}\n</select>',
-            name,
-            _html_attrs(widget["attrs"]),
-            format_html_join("", "{}", groups),
-        )
-
-
-class _InputHTML:
-    """Django's `input.html` in Python (hidden, date, date-time and checkbox inputs)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        if widget["value"] is None:
-            return format_html(
-                '<input type="{}" name="{}"{}>', widget["type"], name, _html_attrs(widget["attrs"])
-            )
-        return format_html(
-            '<input type="{}" name="{}" value="{}"{}>',
-            widget["type"],
-            name,
-            widget["value"],
-            _html_attrs(widget["attrs"]),
-        )
-
-
-class HiddenInput(_InputHTML, forms.HiddenInput):
-    pass
-
-
-class DateInput(_InputHTML, forms.DateInput):
-    pass
-
-
-class DateTimeInput(_InputHTML, forms.DateTimeInput):
-    pass
-
-
-class CheckboxInput(_InputHTML, forms.CheckboxInput):
-    pass
-
-
-class Textarea(forms.Textarea):
-    """Django's `textarea.html` in Python."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        return format_html(
-            '<textarea name="{}"{}>\n{}</textarea>',
-            name,
-            _html_attrs(widget["attrs"]),
-            widget["value"] or "",
-        )
-
-
-DATETIME_INPUT = DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATE_INPUT = DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def person_label(first_name: str, last_name: str, username: str) -> str:
@@ -141,15 +53,17 @@ class PersonChoiceField(forms.ModelChoiceField):
     """Pick one user from `queryset` (the assign and share pickers)."""
 
     iterator = PersonChoiceIterator
-    widget = Select
 
     def label_from_instance(self, obj) -> str:
         return user_label(obj)
 
 
 class PageForm(forms.Form):
-    """Several forms share one page: give each its own element ids (same field names)."""
+    """Several forms share one page: give each its own element ids (same field names).
+    Their widgets are written by `core.form_renderer` (the same HTML as Django's widget
+    templates, without a template per option of a picker)."""
 
+    default_renderer = WIDGET_RENDERER
     id_prefix = "form"
 
     def __init__(self, *args, **kwargs):
@@ -175,7 +89,7 @@ class DeclineForm(PageForm):
 
 class RerouteForm(PageForm):
     id_prefix = "reroute"
-    team = forms.ModelChoiceField(label=_("Naar wijkteam"), queryset=None)
+    team = FetchedModelChoiceField(label=_("Naar wijkteam"), queryset=None)
     reason = forms.CharField(
         label=_("Reden van doorzetten"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -190,7 +104,8 @@ class BulkForm(PageForm):
     ACCEPT = "accept"
     DECLINE = "decline"
     action = forms.ChoiceField(
-        label=_("Actie"), choices=[(ACCEPT, _("Oppakken")), (DECLINE, _("Niet oppakken"))]
+        label=_("Actie"),
+        choices=[(ACCEPT, _("Oppakken")), (DECLINE, _("Niet oppakken"))],
     )
     signals = forms.MultipleChoiceField(label=_("Signalen"), choices=())
     reason_category = forms.ChoiceField(
@@ -221,7 +136,9 @@ class BulkForm(PageForm):
 
 class NoteForm(PageForm):
     id_prefix = "note"
-    text = forms.CharField(label=_("Notitie"), max_length=5000, widget=Textarea(attrs={"rows": 4}))
+    text = forms.CharField(
+        label=_("Notitie"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class TransitionForm(PageForm):
@@ -230,18 +147,17 @@ class TransitionForm(PageForm):
     hidden, the reason only when pausing or reopening, the outcome only when closing."""
 
     id_prefix = "transition"
-    to = forms.ChoiceField(label=_("Nieuwe status"), choices=(), widget=HiddenInput)
+    to = forms.ChoiceField(label=_("Nieuwe status"), choices=(), widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Reden"),
         required=False,
         max_length=2000,
-        widget=Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     outcome = forms.ChoiceField(
         label=_("Uitkomst voor de melder"),
         required=False,
         choices=OUTCOME_CHOICES,
-        widget=Select,
         help_text=_(
             "Bij huurachterstand hoort de melder alleen of er contact was en of hulp is "
             "geaccepteerd."
@@ -255,24 +171,24 @@ class TransitionForm(PageForm):
 
 class OutreachForm(PageForm):
     id_prefix = "outreach"
-    channel = forms.ChoiceField(label=_("Kanaal"), choices=OutreachChannel.choices, widget=Select)
+    channel = forms.ChoiceField(label=_("Kanaal"), choices=OutreachChannel.choices)
     at = forms.DateTimeField(
         label=_("Datum en tijd"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
     )
-    reached = forms.BooleanField(label=_("Bewoner bereikt"), required=False, widget=CheckboxInput)
+    reached = forms.BooleanField(
+        label=_("Bewoner bereikt"), required=False, widget=forms.CheckboxInput
+    )
     note = forms.CharField(
         label=_("Toelichting bij de contactpoging"),
         required=False,
         max_length=5000,
-        widget=Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class HelpForm(PageForm):
     id_prefix = "help"
-    response = forms.ChoiceField(
-        label=_("Antwoord van de bewoner"), choices=HelpResponse.choices, widget=Select
-    )
+    response = forms.ChoiceField(label=_("Antwoord van de bewoner"), choices=HelpResponse.choices)
     at = forms.DateTimeField(
         label=_("Datum en tijd"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
     )
@@ -280,7 +196,6 @@ class HelpForm(PageForm):
         label=_("Dreiging (Wgs art. 4a)"),
         required=False,
         choices=[("", _("Geen")), *Threat.choices],
-        widget=Select,
         help_text=_("Bij een dreiging is het eerste gesprek binnen drie werkdagen."),
     )
 
@@ -301,7 +216,7 @@ class ConfidentialForm(PageForm):
     confidential = forms.BooleanField(
         label=_("Vertrouwelijk: alleen behandelaar en triagisten"),
         required=False,
-        widget=CheckboxInput,
+        widget=forms.CheckboxInput,
     )
 
 
@@ -324,7 +239,7 @@ class ShareForm(PageForm):
         error_messages={"invalid_choice": _("Met deze gebruiker kunt u deze casus niet delen.")},
     )
     reason = forms.CharField(
-        label=_("Reden van delen"), max_length=2000, widget=Textarea(attrs={"rows": 2})
+        label=_("Reden van delen"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     until = forms.DateField(label=_("Tot en met"), widget=DATE_INPUT, input_formats=DATE_FORMATS)
 

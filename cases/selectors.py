@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.kinds import SignalKind
+from core.tables import day
 from partners.choices import OrganisationKind
 from partners.models import Organisation
 from privacy import access_log, policy
@@ -134,12 +135,31 @@ def tray_base(user, team_id: int) -> QuerySet:
     return policy.team_signals(user, team_id).filter(status=SignalStatus.RECEIVED)
 
 
+# What a tray row shows (`cases/templatetags/tray.py`); the description, household and
+# arrears stay in the database until the triage page.
+TRAY_FIELDS = (
+    "reference",
+    "kind",
+    "urgency",
+    "postcode",
+    "house_number",
+    "house_number_addition",
+    "is_multiple",
+    "filed_at",
+    "triage_deadline",
+    "district__name",
+    "organisation__name",
+)
+
+
 def work_tray(user, team_id: int, filters: TrayFilters, today=None) -> QuerySet:
-    """The tray: earliest triage deadline first, urgent before normal, oldest first."""
+    """The tray: earliest triage deadline first, urgent before normal, oldest first; only
+    the columns the tray shows (`TRAY_FIELDS`)."""
     today = today or timezone.localdate()
     return (
         filters.apply(tray_base(user, team_id), today)
         .select_related("district", "organisation")
+        .only(*TRAY_FIELDS)
         .annotate(
             is_overdue=ExpressionWrapper(Q(triage_deadline__lt=today), BooleanField()),
             is_due_today=ExpressionWrapper(Q(triage_deadline=today), BooleanField()),
@@ -302,15 +322,6 @@ def count_in_state(counts: dict[str, int], state: str) -> int:
     return sum(counts.values())
 
 
-def _day(value) -> str:
-    """A moment as the lists and exports show its day: `d-m-Y` in local time."""
-    return timezone.localtime(value).strftime("%d-%m-%Y") if value else ""
-
-
-def _date(value) -> str:
-    return value.strftime("%d-%m-%Y") if value else ""
-
-
 def _person_name(user) -> str:
     """A person as the pages name them: full name, else username ("" for nobody)."""
     return (user.get_full_name() or user.username) if user else ""
@@ -342,8 +353,8 @@ def case_list_rows(cases) -> list[dict]:
             "state_label": state_labels.get(case.state, case.state),
             "assignee": _assignee_name(case),
             "signal_count": case.signal_count,
-            "follow_up": _date(case.follow_up_date),
-            "opened": _day(case.opened_at),
+            "follow_up": day(case.follow_up_date),
+            "opened": day(case.opened_at),
         }
         for case in cases
     ]
@@ -372,9 +383,9 @@ def team_case_export_rows(user, team_id: int, state: str = OPEN) -> tuple[list, 
             case.get_outcome_display() or "",
             _assignee_name(case),
             case.signal_count,
-            _date(case.follow_up_date),
-            _day(case.opened_at),
-            _day(case.closed_at),
+            day(case.follow_up_date),
+            day(case.opened_at),
+            day(case.closed_at),
         ]
         for case in cases
     ]
@@ -542,13 +553,13 @@ def timeline_entries(events) -> list[dict]:
                 "signal": data.get("signal"),
                 "assignee_name": data.get("assignee_name"),
                 "with_user": data.get("with_user"),
-                "until": _date(event.until_date),
-                "follow_up": _date(event.follow_up_value),
+                "until": day(event.until_date),
+                "follow_up": day(event.follow_up_value),
                 "channel_label": str(event.channel_label),
                 "response_label": str(event.response_label),
                 "moment": _moment(event.moment),
                 "reached": data.get("reached"),
-                "conversation_due": _date(event.conversation_due_value),
+                "conversation_due": day(event.conversation_due_value),
                 "confidential": data.get("confidential"),
                 "text": event.text,
             }

@@ -62,8 +62,9 @@ def tray(request):
         "counts": counts,
         "conversations": conversations,
         "today": today,
-        "kinds": SignalKind.choices,
-        "urgencies": Urgency.choices,
+        # Each filter option with its count, so the select needs no lookup per option.
+        "kinds": [(value, label, counts["kind"][value]) for value, label in SignalKind.choices],
+        "urgencies": [(value, label, counts["urgency"][value]) for value, label in Urgency.choices],
         "is_lead": is_lead,
         "bulk_form": BulkForm() if is_lead else None,
         "query": query.urlencode(),

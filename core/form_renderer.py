@@ -11,6 +11,7 @@ error lists, other widgets) to the usual template renderer. A form opts in with
 
 `tests/core/test_form_renderer.py` compares the output with Django's templates."""
 
+from django.forms.models import ModelChoiceField, ModelChoiceIterator
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
@@ -63,14 +64,16 @@ def _option(option: dict) -> str:
     )
 
 
-def _select(widget: dict) -> str | None:
-    """`select.html` for a select without option groups (None: leave it to the template)."""
+def _select(widget: dict) -> str:
+    """`select.html`, option groups included."""
     html = f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>'
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
-            return None
+            html += f'\n  <optgroup label="{_text(group_name)}">'
         for option in options:
             html += f"\n  {_option(option)}\n"
+        if group_name:
+            html += "\n  </optgroup>"
     return html + "\n</select>"
 
 
@@ -86,7 +89,17 @@ def _input_option(widget: dict) -> str:
 _WIDGETS = {
     **{
         f"{_W}{name}.html": _input
-        for name in ("input", "text", "search", "date", "email", "number", "checkbox")
+        for name in (
+            "input",
+            "text",
+            "search",
+            "date",
+            "datetime",
+            "email",
+            "number",
+            "checkbox",
+            "hidden",
+        )
     },
     f"{_W}textarea.html": _textarea,
     f"{_W}select.html": _select,
@@ -105,3 +118,21 @@ class WidgetRenderer(DjangoTemplates):
 
 
 WIDGET_RENDERER = WidgetRenderer()
+
+
+class FetchedChoices(ModelChoiceIterator):
+    """A model picker's options read with one ordinary query. Django reads them with
+    `QuerySet.iterator()`, which on PostgreSQL declares a server-side cursor (declare,
+    fetch, close: three round trips) to save memory on lists far longer than a picker."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class FetchedModelChoiceField(ModelChoiceField):
+    """A model picker whose options are read with one ordinary query (`FetchedChoices`)."""
+
+    iterator = FetchedChoices

@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.form_renderer import WIDGET_RENDERER
+from core.form_renderer import WIDGET_RENDERER, FetchedModelChoiceField
 from core.kinds import SignalKind
 from partners.choices import OrganisationKind
 from partners.models import Organisation
@@ -125,21 +125,6 @@ class SignalForm(forms.Form):
         return [self[name] for name in self.ARREARS_FIELDS]
 
 
-class _ReadOnce(forms.models.ModelChoiceIterator):
-    """The options read with one ordinary query: Django's own `iterator()` opens a
-    server-side cursor on PostgreSQL (declare, fetch, close) for a few dozen rows."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.queryset:
-            yield self.choice(obj)
-
-
-class _TeamChoiceField(forms.ModelChoiceField):
-    iterator = _ReadOnce
-
-
 class SignalFilterForm(forms.Form):
     default_renderer = WIDGET_RENDERER
 
@@ -163,7 +148,7 @@ class SignalFilterForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    team = _TeamChoiceField(
+    team = FetchedModelChoiceField(
         label=_("Wijkteam"),
         required=False,
         empty_label=_("Alle"),

@@ -159,3 +159,95 @@ def test_member_of_one_team_and_lead_of_another_sees_the_menu_once(client_for, u
         menu = html[html.index('<ul class="nav-list"') : html.index("</ul>")]
         for link in ("/casussen/werkbak/", "/casussen/mijn/", "/casussen/", "/signalen/"):
             assert menu.count(f'href="{link}"') == 1, (username, link)
+
+
+def test_tray_rows_show_flags_names_and_dates(client_for, file):
+    late = file("anna", house_number=7, house_number_addition="A", urgency="urgent")
+    file("bram", house_number=7, house_number_addition="A", kind="other")  # multiple
+    today = file("anna", house_number=8)
+    no_district = file("anna", house_number=9)
+    set_deadline(late, -1)
+    set_deadline(today, 0)
+    Signal.objects.filter(pk=no_district.pk).update(district=None)
+    late.refresh_from_db()
+
+    html = client_for("noor").get("/casussen/werkbak/").content.decode()
+    row = html[html.index(f'value="{late.pk}"') : html.index("</tr>", html.index(str(late.pk)))]
+    assert f'id="select-{late.pk}" aria-label="Selecteer {late.reference}"' in row
+    assert f'<a href="/casussen/werkbak/{late.pk}/">{late.reference}</a>' in row
+    assert '<td>Overlast <span class="badge badge-urgent">Spoed</span>' in row
+    assert '<span class="badge">Meervoudig</span>' in row
+    assert "<td>1012 AB 7-A</td>" in row and "<td>Woonstichting De Linde</td>" in row
+    filed = timezone.localtime(late.filed_at)
+    assert f"<td>{filed:%d-%m-%Y}</td>" in row
+    assert f'{late.triage_deadline:%d-%m-%Y}\n        <span class="badge badge-overdue">' in row
+    assert '<span class="badge badge-today">Vandaag</span>' in html
+    assert "<td>—</td>" in html  # a signal without a district
+
+    member = client_for("sara").get("/casussen/werkbak/").content.decode()
+    assert f"      \n      <td>{late.reference}</td>" in member
+    assert 'name="signals"' not in member and 'aria-label="Selecteer' not in member
+
+    english = client_for("noor").get("/casussen/werkbak/", HTTP_ACCEPT_LANGUAGE="en")
+    assert f'aria-label="Select {late.reference}"' in english.content.decode()
+
+
+def test_empty_tray_says_so(client_for):
+    html = client_for("noor").get("/casussen/werkbak/").content.decode()
+    assert '<tr><td colspan="8">Geen signalen in de werkbak.</td></tr>' in html
+    assert 'name="action"' not in html  # no bulk form without rows
+
+
+def test_filter_options_show_their_counts(client_for, file):
+    file("anna", house_number=10, kind="other", urgency="urgent")
+    file("anna", house_number=11)
+    html = client_for("noor").get("/casussen/werkbak/?kind=other").content.decode()
+    assert '<option value="other" selected>Overig (1)</option>' in html
+    assert '<option value="nuisance">Overlast (1)</option>' in html
+    assert '<option value="rent_arrears">Huurachterstand (0)</option>' in html
+    assert '<option value="urgent">Spoed (1)</option>' in html
+
+
+def test_triage_page_queries_do_not_grow_with_the_teams(client_for, file, demo):
+    signal = file("anna", house_number=12)
+    client = client_for("noor")
+    url = f"/casussen/werkbak/{signal.pk}/"
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(ctx.captured_queries), response.content.decode()
+
+    queries()
+    few, html = queries()
+    zuid = demo["organisations"]["Wijkteam Zuid"]
+    assert f'<option value="{zuid.pk}">Wijkteam Zuid</option>' in html
+    assert f'<option value="{demo["organisations"]["Wijkteam Noord"].pk}">' not in html
+    demostad = zuid.municipality
+    for number in range(10):
+        Organisation.objects.create(
+            name=f"Wijkteam Extra {number}", kind="wijkteam", municipality=demostad
+        )
+    Organisation.objects.create(
+        name="Wijkteam Opgeheven", kind="wijkteam", municipality=demostad, is_active=False
+    )
+    many, html = queries()
+    assert many == few
+    assert "Wijkteam Extra 9</option>" in html and "Wijkteam Opgeheven" not in html
+    assert '<select name="team" required id="reroute_team">' in html
+
+
+def test_reroute_error_marks_the_picker(client_for, file):
+    signal = file("anna", house_number=13)
+    response = client_for("noor").post(
+        f"/casussen/werkbak/{signal.pk}/doorzetten/", {"team": "", "reason": "Zuid"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        '<select name="team" required aria-invalid="true" '
+        'aria-describedby="reroute_team_error" id="reroute_team">'
+    ) in html
+    assert '<p class="error" id="reroute_team_error">' in html
+    assert '<option value="" selected>---------</option>' in html
