@@ -9,6 +9,7 @@ from core.form_renderer import WIDGET_RENDERER, FetchedModelChoiceField
 from signals.models import COVENANT_OUTCOMES, GENERAL_OUTCOMES, DeclineReason
 
 from .models import HelpResponse, OutreachChannel, Threat
+from .selectors import person_label, person_name
 from .workflow import state_label
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%d-%m-%Y %H:%M"]
@@ -26,15 +27,6 @@ DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def person_label(first_name: str, last_name: str, username: str) -> str:
-    """How a picker names a person: `User.get_full_name()`, else the username."""
-    return f"{first_name} {last_name}".strip() or username
-
-
-def user_label(user) -> str:
-    return person_label(user.first_name, user.last_name, user.get_username())
 
 
 class PersonChoiceIterator(ModelChoiceIterator):
@@ -55,7 +47,7 @@ class PersonChoiceField(forms.ModelChoiceField):
     iterator = PersonChoiceIterator
 
     def label_from_instance(self, obj) -> str:
-        return user_label(obj)
+        return person_name(obj)
 
 
 class PageForm(forms.Form):

@@ -322,13 +322,18 @@ def count_in_state(counts: dict[str, int], state: str) -> int:
     return sum(counts.values())
 
 
-def _person_name(user) -> str:
-    """A person as the pages name them: full name, else username ("" for nobody)."""
-    return (user.get_full_name() or user.username) if user else ""
+def person_label(first_name: str, last_name: str, username: str) -> str:
+    """How the pages and pickers name a person: `User.get_full_name()`, else the username."""
+    return f"{first_name} {last_name}".strip() or username
+
+
+def person_name(user) -> str:
+    """A person as the pages name them ("" for nobody)."""
+    return person_label(user.first_name, user.last_name, user.get_username()) if user else ""
 
 
 def _assignee_name(case) -> str:
-    return _person_name(case.assignee)
+    return person_name(case.assignee)
 
 
 def _moment(value) -> str:
@@ -546,7 +551,7 @@ def timeline_entries(events) -> list[dict]:
                 "kind_label": kind_labels.get(event.kind, event.kind),
                 "at_iso": at.isoformat(),
                 "at": at.strftime("%d-%m-%Y %H:%M"),
-                "actor": _person_name(event.actor),
+                "actor": person_name(event.actor),
                 "from_state_label": str(event.from_state_label),
                 "to_state_label": str(event.to_state_label),
                 "outcome_label": str(event.outcome_label),
