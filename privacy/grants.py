@@ -3,11 +3,16 @@
 Guardian's `assign_perm` costs several queries per object; filing and importing thousands
 of signals writes the direct foreign-key rows in one `bulk_create` instead."""
 
+import functools
+import operator
 from functools import cache
 
 from django.contrib.auth.models import Permission
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
+
+from partners.choices import OrganisationKind
 
 from .models import CaseGroupObjectPermission, CaseUserObjectPermission, SignalGroupObjectPermission
 
@@ -28,6 +33,22 @@ def _signal_grant_rows(signals) -> list[tuple[int, int, object]]:
         rows.append((signal.team.group_id, view, signal.pk))
         rows.append((signal.team.group_id, triage, signal.pk))
     return list(dict.fromkeys(rows))
+
+
+def routing_scope(organisations) -> Q:
+    """The signals whose grants (`_signal_grant_rows`) can name one of these
+    organisations' groups: those a corporation filed and those routed to a wijkteam.
+    Filing takes a corporation role and routing picks a wijkteam, so a corporation is
+    never a signal's team nor a wijkteam its filer, and other kinds of organisation get
+    no signal grants. The policy asks this next to the grant itself: it never widens
+    what the grants allow, and lets a list start from its organisation's own index
+    (`signal_team_queue`, the team and filer lists) instead of the whole table."""
+    teams = sorted({o.pk for o in organisations if o.kind == OrganisationKind.WIJKTEAM})
+    filers = sorted({o.pk for o in organisations if o.kind == OrganisationKind.CORPORATION})
+    parts = [Q(team_id__in=teams)] if teams else []
+    if filers:
+        parts.append(Q(organisation_id__in=filers))
+    return functools.reduce(operator.or_, parts) if parts else Q(pk__in=[])
 
 
 def grant_signal_access(signals) -> None:

@@ -213,8 +213,16 @@ class Signal(models.Model):
         indexes = [
             # Corporation list: own organisation, newest first.
             models.Index(fields=["organisation", "-filed_at"], name="signal_org_filed"),
-            # Team queue: awaiting triage by deadline.
-            models.Index(fields=["team", "status", "triage_deadline"], name="signal_team_queue"),
+            # Team queue: awaiting triage by deadline. The tray counts its filter options
+            # and a team's signals in one status from the index alone (the signal id is
+            # what the grant probe needs).
+            models.Index(
+                fields=["team", "status", "triage_deadline"],
+                include=["id", "district", "kind", "urgency", "is_multiple"],
+                name="signal_team_queue",
+            ),
+            # A team's signals in one status, newest first (the lists' status filter).
+            models.Index(fields=["team", "status", "-filed_at"], name="signal_team_status_filed"),
             models.Index(fields=["team", "-filed_at"], name="signal_team_filed"),
             models.Index(fields=["household_key"], name="signal_household"),
             # Coordinator dashboard and district pages: a team's signals per filing month

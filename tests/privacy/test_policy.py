@@ -12,7 +12,8 @@ from partners.choices import Role
 from partners.models import Agreement, Organisation
 from privacy import policy
 from privacy.context_processors import QUESTIONS, Answers
-from privacy.models import CaseUserObjectPermission
+from privacy.grants import permission_id
+from privacy.models import CaseUserObjectPermission, SignalGroupObjectPermission
 from tests import helpers
 
 ROLES = ["anna", "bram", "sara", "noor", "omar", "eva", "pim", "admin"]
@@ -153,6 +154,66 @@ def test_the_unfiltered_signal_count_reads_only_the_grant_index(demo):
     with CaptureQueriesContext(connection) as filtered:
         policy.visible_signals(noor).filter(kind="nuisance").count()
     assert "signals_signal" in filtered.captured_queries[0]["sql"]
+
+
+def test_the_routing_scope_leaves_out_no_granted_signal(demo):
+    """`visible_signals` asks the routing scope next to the grant (so lists start from
+    their organisation's index): it may never hide a signal the grants allow. Every grant
+    the services write, after filing, re-routing and a user in two organisations, names
+    the filer's corporation or the routed wijkteam, and each user sees exactly the
+    signals granted to their groups."""
+    noor = helpers.user("noor")
+    for number in (51, 52):
+        helpers.signal(by="anna", house_number=number)
+    helpers.signal(by="bram", postcode="1021 AB", house_number=3)  # Stadswonen, to Zuid
+    moved = helpers.signal(by="anna", house_number=53)
+    zuid = Organisation.objects.get(name="Wijkteam Zuid")
+    case_services.reroute_signal(noor, moved, zuid, "Adres hoort bij Zuid")
+    both = helpers.user("bram")  # files for Stadswonen, also works in Wijkteam Noord
+    both.memberships.create(
+        organisation=Organisation.objects.get(name="Wijkteam Noord"), role=Role.TEAM_MEMBER
+    )
+    view = permission_id("signals", "view_signal")
+    for grant in SignalGroupObjectPermission.objects.select_related("content_object"):
+        signal = grant.content_object
+        assert grant.group_id in (
+            Organisation.objects.get(pk=signal.organisation_id, kind="corporation").group_id,
+            Organisation.objects.get(pk=signal.team_id, kind="wijkteam").group_id,
+        )
+    for user in [helpers.user(name) for name in ROLES] + [helpers.user("bram")]:
+        granted = set(
+            SignalGroupObjectPermission.objects.filter(
+                group_id__in=policy.organisation_group_ids(user), permission_id=view
+            ).values_list("content_object_id", flat=True)
+        )
+        assert set(policy.visible_signals(user).values_list("pk", flat=True)) == granted
+    assert policy.visible_signals(helpers.user("omar")).filter(pk=moved.pk).exists()
+    assert not policy.visible_signals(noor).filter(pk=moved.pk).exists()
+
+
+def test_lists_probe_the_grant_per_row_and_case_counts_may_join_it(demo):
+    """The grant is asked as a sub-query PostgreSQL keeps (one index probe per row the
+    list's own index yields, so a page stops early); a query that counts cases gets the
+    plain EXISTS the planner may turn into a join (`privacy.policy.GrantProbe`)."""
+    noor = helpers.user("noor")
+    helpers.signal(by="anna", house_number=54)
+    case_services.accept_signal(noor, helpers.signal(by="anna", house_number=55))
+    tray = policy.visible_signals(noor).filter(status="received").order_by("triage_deadline")
+    with connection.cursor() as cursor:
+        sql, params = tray[:50].query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "SubPlan" in plan
+    assert "privacy_signalgroupobjectpermission" not in plan.split("SubPlan")[0]
+    with CaptureQueriesContext(connection) as queries:
+        assert len(list(policy.visible_cases(noor).order_by("pk")[:50])) == 1
+        assert policy.visible_cases(noor).count() == 1
+        assert policy.visible_signals(noor).filter(status="accepted").count() == 1
+    # (after the user's current shares, read once)
+    case_rows, case_count, signal_count = (q["sql"] for q in queries.captured_queries[-3:])
+    assert "OFFSET 0" in case_rows
+    assert "OFFSET 0" not in case_count
+    assert "OFFSET 0" in signal_count
 
 
 def test_visible_cases_each_branch(demo):
