@@ -745,17 +745,27 @@ def quarters_from(first: date, last: date) -> list[date]:
     return quarters
 
 
-def _district_cube(signals, quarters: list[date]):
-    """(quarter, district, kind, outcome, count, became a case): the quarter as its
-    position in `quarters` (1 for the first; every signal read is filed in one of them)."""
+def _district_cube(signals, quarters: list[date], medians_for, first: date, last: date):
+    """(quarter, district, kind, outcome, working days to triage, count, became a case):
+    the counts of every district and the triage days for the medians in one pass over the
+    signals. The quarter is its position in `quarters` (1 for the first; every signal read
+    is filed in one of them). The working days are those of the triaged signals of the
+    districts `medians_for` filed from `first` on (`_triage_days`), None for every other
+    signal, so only their rows split by the number of days."""
+    medians = Q(district_id__in=medians_for, triaged_at__isnull=False) & Q(
+        filed_at__gte=_aware_midnight(first)
+    )
     return (
-        signals.annotate(quarter=_Period("filed_at", _local_midnights(quarters)))
-        .values("quarter", "district_id", "kind", "outcome")
+        signals.annotate(
+            quarter=_Period("filed_at", _local_midnights(quarters)),
+            days=_triage_days(medians, first, last),
+        )
+        .values("quarter", "district_id", "kind", "outcome", "days")
         .annotate(
             n=Count("filed_at"),
             case=Count("filed_at", filter=Q(status__in=BECAME_CASE)),
         )
-        .values_list("quarter", "district_id", "kind", "outcome", "n", "case")
+        .values_list("quarter", "district_id", "kind", "outcome", "days", "n", "case")
         .order_by()
     )
 
@@ -775,29 +785,22 @@ def _working_days(first: date, last: date) -> tuple[date, ...]:
     )
 
 
-def _district_triage_days(signals, district_ids, quarters: list[date], first: date, last: date):
-    """(district, kind, quarter, working days from filing to triage, count), the quarter
-    as in `_district_cube`: the rows are one per number of days instead of one per pair of
-    dates. The working days from `first` (no signal read is filed before it) up to
-    and including a moment's local day are the working-day midnights at or before it
-    (`_Period`); the difference of the triage's and the filing's is the number of
-    working days between them (`working_days_between`), 0 when the triage comes first. The
+def _triage_days(condition: Q, first: date, last: date) -> SqlCase:
+    """Working days from filing to triage of the signals meeting `condition` (triaged,
+    filed from `first` on), None for the others. The working days from `first` up to and
+    including a moment's local day are the working-day midnights at or before it
+    (`_Period`); the difference of the triage's and the filing's is the number of working
+    days between them (`working_days_between`), 0 when the triage comes first. The
     calendar runs to `last` plus a margin; a triage after that counts as 0 days."""
     calendar_end = last + CALENDAR_MARGIN
     midnights = _local_midnights(_working_days(first, calendar_end))
     counted = Greatest(_Period("triaged_at", midnights) - _Period("filed_at", midnights), Value(0))
-    days = SqlCase(
-        When(triaged_at__lt=_aware_midnight(calendar_end + timedelta(days=1)), then=counted),
-        default=Value(0),
+    in_calendar = Q(triaged_at__lt=_aware_midnight(calendar_end + timedelta(days=1)))
+    return SqlCase(
+        When(condition & in_calendar, then=counted),
+        When(condition, then=Value(0)),
+        default=None,
         output_field=IntegerField(),
-    )
-    return (
-        signals.filter(district_id__in=district_ids, triaged_at__isnull=False)
-        .annotate(quarter=_Period("filed_at", _local_midnights(quarters)), days=days)
-        .values("district_id", "kind", "quarter", "days")
-        .annotate(n=Count("filed_at"))
-        .values_list("district_id", "kind", "quarter", "days", "n")
-        .order_by()
     )
 
 
@@ -919,21 +922,20 @@ def area_analysis(
         filed_at__gte=start,
         filed_at__lt=end,
     )
-    rows: dict[date, list[tuple]] = defaultdict(list)
-    for quarter, *row in _district_cube(everything, quarters):
-        rows[quarters[quarter - 1]].append(row)
+    counts: dict[date, dict] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     pairs: dict[tuple, list] = defaultdict(list)
     # Medians only for the quarters shown: the year before them is read for trends alone.
-    for district_id, kind, quarter, days, n in _district_triage_days(
-        everything.filter(filed_at__gte=_aware_midnight(shown[-1])),
-        list(district_ids),
-        quarters,
-        shown[-1],
-        max(today, end.date()),
+    for position, district_id, kind, outcome, days, n, became_case in _district_cube(
+        everything, quarters, list(district_ids), shown[-1], max(today, end.date())
     ):
-        quarter = quarters[quarter - 1]
-        pairs[(district_id, quarter, kind)].append((days, n))
-        pairs[(district_id, quarter, ALL)].append((days, n))
+        quarter = quarters[position - 1]
+        cell = counts[quarter][(district_id, kind, outcome)]
+        cell[0] += n
+        cell[1] += became_case
+        if days is not None:
+            pairs[(district_id, quarter, kind)].append((days, n))
+            pairs[(district_id, quarter, ALL)].append((days, n))
+    rows = {q: [(*key, n, c) for key, (n, c) in cells.items()] for q, cells in counts.items()}
 
     empty = _protected_rows([], districts)
     tables = {q: _protected_rows(rows[q], districts) for q in rows}
