@@ -923,7 +923,8 @@ def area_analysis(
         filed_at__lt=end,
     )
     counts: dict[date, dict] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    pairs: dict[tuple, list] = defaultdict(list)
+    # Per (district, quarter, kind or ALL): signals per number of triage days.
+    triaged: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
     # Medians only for the quarters shown: the year before them is read for trends alone.
     for position, district_id, kind, outcome, days, n, became_case in _district_cube(
         everything, quarters, list(district_ids), shown[-1], max(today, end.date())
@@ -933,9 +934,10 @@ def area_analysis(
         cell[0] += n
         cell[1] += became_case
         if days is not None:
-            pairs[(district_id, quarter, kind)].append((days, n))
-            pairs[(district_id, quarter, ALL)].append((days, n))
+            triaged[(district_id, quarter, kind)][days] += n
+            triaged[(district_id, quarter, ALL)][days] += n
     rows = {q: [(*key, n, c) for key, (n, c) in cells.items()] for q, cells in counts.items()}
+    pairs = {key: list(days.items()) for key, days in triaged.items()}
 
     empty = _protected_rows([], districts)
     tables = {q: _protected_rows(rows[q], districts) for q in rows}
