@@ -371,7 +371,8 @@ def _agreed_capacity(municipality_id, corporation_id, months: list[date]) -> dic
     )
     if corporation_id:
         agreements = agreements.filter(corporation_id=corporation_id)
-    periods = list(agreements.values_list("valid_from", "valid_to", "monthly_capacity"))
+    # No ordering: the model's orders by municipality and corporation name (two joins).
+    periods = list(agreements.order_by().values_list("valid_from", "valid_to", "monthly_capacity"))
     capacity = {}
     for month in months:
         month_end = add_months(month, 1) - timedelta(days=1)
