@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
 
+from django.db import connection
 from django.db.models import (
     Case as SqlCase,
 )
@@ -707,6 +708,16 @@ class QuarterFigures:
     kinds: list  # of KindFigures, every kind first, then "all kinds" (kind None)
 
 
+def _rows(queryset) -> list[tuple]:
+    """The rows of a `values_list` query as the database driver gives them: a cube has
+    thousands of rows of integers and texts, which Django would pass one value at a time
+    through converters that turn integers into integers."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 class _Period(Func):
     """Which period a moment falls in: the number of `starts` (ascending moments, a
     PostgreSQL timestamptz[] literal) at or before it, 0 before the first. The cubes group
@@ -927,8 +938,8 @@ def area_analysis(
     # Per (district, quarter, kind or ALL): signals per number of triage days.
     triaged: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
     # Medians only for the quarters shown: the year before them is read for trends alone.
-    for position, district_id, kind, outcome, days, n, became_case in _district_cube(
-        everything, quarters, list(district_ids), shown[-1], max(today, end.date())
+    for position, district_id, kind, outcome, days, n, became_case in _rows(
+        _district_cube(everything, quarters, list(district_ids), shown[-1], max(today, end.date()))
     ):
         quarter = quarters[position - 1]
         cell = counts[quarter][(district_id, kind, outcome)]
@@ -1032,7 +1043,7 @@ def _team_month_totals(
         month = add_months(month, 1)
     signals = _signals().filter(team_id__in=team_ids, filed_at__gte=start, filed_at__lt=end)
     rows: dict[date, list[tuple]] = {m: [] for m in months}
-    for position, *row in _month_counts(signals, months):
+    for position, *row in _rows(_month_counts(signals, months)):
         rows[months[position - 1]].append(tuple(row))
     figures = []
     for month in reversed(months):
