@@ -10,6 +10,7 @@ from `privacy.aggregates.district_page_figures` (the view adds `total` and
 `outcome_cells`)."""
 
 from django import template
+from django.conf import settings
 from django.utils.formats import localize
 from django.utils.html import format_html_join
 
@@ -29,14 +30,23 @@ FOLLOW_UP_ROW = (
 CELL = '<td class="number">{}</td>'
 
 
+def _number(value) -> str:
+    """A number as the template prints it (`localize`). An integer without thousands
+    separators is its digits: the shortcut Django's `numberformat` takes too, here
+    without first looking up the language's separators for each figure."""
+    if isinstance(value, int) and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
+    return localize(value)
+
+
 def _figure(value) -> str:
-    return NOT_SHOWN if value is None else localize(value)
+    return NOT_SHOWN if value is None else _number(value)
 
 
 def _trend(value) -> str:
     if value is None:
         return ""
-    return f" ({'+' if value > 0 else ''}{localize(value)})"
+    return f" ({'+' if value > 0 else ''}{_number(value)})"
 
 
 @register.simple_tag
@@ -64,7 +74,7 @@ def follow_up_rows(quarters):
                 quarter.label,
                 NOT_SHOWN
                 if quarter.total.became_case is None
-                else f"{localize(quarter.total.became_case)}%",
+                else f"{_number(quarter.total.became_case)}%",
                 _figure(quarter.total.median_triage_days),
                 format_html_join("", CELL, ((_figure(v),) for v in quarter.outcome_cells)),
             )

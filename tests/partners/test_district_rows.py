@@ -45,7 +45,9 @@ def _quarters():
     [(MARKUP_RECEIVED, "received_rows"), (MARKUP_FOLLOW_UP, "follow_up_rows")],
 )
 @pytest.mark.parametrize("language", ["nl", "en"])
-def test_rows_are_the_markups_html(markup, tag, language):
+@pytest.mark.parametrize("separators", [False, True])
+def test_rows_are_the_markups_html(markup, tag, language, separators, settings):
+    settings.USE_THOUSAND_SEPARATOR = separators
     context = {"quarters": _quarters()}
     with translation.override(language):
         expected = Template(markup).render(Context(context))
@@ -53,3 +55,4 @@ def test_rows_are_the_markups_html(markup, tag, language):
     assert written == expected
     if tag == "follow_up_rows" and language == "nl":
         assert '<td class="number">3,5</td>' in written  # a Dutch decimal comma
+        assert ("1.234" if separators else ">1234<") in written
