@@ -26,9 +26,22 @@ from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
 
 from django.db import connection
-from django.db.models import Count, DateField, Exists, F, IntegerField, OuterRef, Q, Value
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import TruncDate, TruncMonth, TruncQuarter
+from django.db.models import (
+    Case as SqlCase,
+)
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest, TruncDate, TruncMonth
 from django.utils import timezone
 
 from cases.models import Case
@@ -359,7 +372,8 @@ def _agreed_capacity(municipality_id, corporation_id, months: list[date]) -> dic
     )
     if corporation_id:
         agreements = agreements.filter(corporation_id=corporation_id)
-    periods = list(agreements.values_list("valid_from", "valid_to", "monthly_capacity"))
+    # No ordering: the model's orders by municipality and corporation name (two joins).
+    periods = list(agreements.order_by().values_list("valid_from", "valid_to", "monthly_capacity"))
     capacity = {}
     for month in months:
         month_end = add_months(month, 1) - timedelta(days=1)
@@ -453,15 +467,14 @@ def protected_month(rows: list[dict], team_ids, extra_filers=()) -> ProtectedMon
     overdue counts share their totals with the kind table, so the totals it published
     (or hid) are decided for them. Every filter of the same month shares the cube, so
     the result is cached on the counts themselves."""
-    filers = sorted({r["organisation_id"] for r in rows} | {f for f in extra_filers if f})
-    teams = sorted(set(team_ids) | {r["team_id"] for r in rows})
     cube = tuple(
         sorted(
             (r["organisation_id"], r["team_id"], r["kind"], r["n"], r["open"], r["overdue"])
             for r in rows
         )
     )
-    return _protected_cube(cube, tuple(filers), tuple(teams))
+    filers, teams = _month_dimensions(cube, team_ids, extra_filers)
+    return _protected_cube(cube, filers, teams)
 
 
 @functools.lru_cache(maxsize=256)
@@ -470,11 +483,7 @@ def _protected_cube(cube: tuple, filers: tuple, teams: tuple) -> ProtectedMonth:
         {"organisation_id": f, "team_id": t, "kind": k, "n": n, "open": o, "overdue": d}
         for f, t, k, n, o, d in cube
     ]
-    kinds = protect_table(
-        {(r["organisation_id"], r["team_id"], r["kind"]): r["n"] for r in rows},
-        [filers, teams, SignalKind.values],
-        publish_zeros=True,
-    )
+    kinds = _protected_kinds(tuple((f, t, k, n) for f, t, k, n, _o, _d in cube), filers, teams)
     totals = {
         (f, t, ALL): kinds[(f, t, ALL)] is not None for f in [*filers, ALL] for t in [*teams, ALL]
     }
@@ -488,6 +497,29 @@ def _protected_cube(cube: tuple, filers: tuple, teams: tuple) -> ProtectedMonth:
             cube, [filers, teams, FLAG], decided=totals, publish_zeros=True
         )
     return ProtectedMonth(kinds=kinds, open=flagged["open"], overdue=flagged["overdue"])
+
+
+@functools.lru_cache(maxsize=256)
+def _protected_kinds(counts: tuple, filers: tuple, teams: tuple) -> Mapping:
+    """A month's published counts per (filer, team, kind), margins included, from its
+    sorted (filer, team, kind, count) rows: the table `_protected_cube` publishes first
+    (the open and overdue counts follow from it, never the other way round), so a page
+    that shows only these totals publishes the dashboard's own values. Shared between
+    requests: read-only."""
+    table = protect_table(
+        {(f, t, k): n for f, t, k, n in counts},
+        [filers, teams, SignalKind.values],
+        publish_zeros=True,
+    )
+    return MappingProxyType(table)
+
+
+def _month_dimensions(rows, team_ids, extra_filers=()) -> tuple[tuple, tuple]:
+    """The filers and teams of a month's tables: those in its rows (filer, team, ...),
+    every team of the municipality, and a filer asked for (a filter option)."""
+    filers = sorted({r[0] for r in rows} | {f for f in extra_filers if f})
+    teams = sorted(set(team_ids) | {r[1] for r in rows})
+    return tuple(filers), tuple(teams)
 
 
 def _fill_month(figure: MonthFigures, tables: ProtectedMonth, key, rows, pairs, capacity):
@@ -676,19 +708,76 @@ class QuarterFigures:
     kinds: list  # of KindFigures, every kind first, then "all kinds" (kind None)
 
 
-def _local_quarter():
-    """The local date of the first day of the filing quarter, truncated in the database."""
-    return TruncQuarter("filed_at", output_field=DateField())
+def _rows(queryset) -> list[tuple]:
+    """The rows of a `values_list` query as the database driver gives them: a cube has
+    thousands of rows of integers and texts, which Django would pass one value at a time
+    through converters that turn integers into integers."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
-def _district_cube(signals):
+class _Period(Func):
+    """Which period a moment falls in: the number of `starts` (ascending moments, a
+    PostgreSQL timestamptz[] literal) at or before it, 0 before the first. The cubes group
+    by it instead of truncating each row's moment to a local date (`AT TIME ZONE` and
+    `date_trunc` per row were half of a cube's time at national scale); the local
+    midnights are worked out once, in Python (`_local_midnights`)."""
+
+    function = "WIDTH_BUCKET"
+    template = "%(function)s(%(expressions)s::timestamptz[])"
+    output_field = IntegerField()
+
+    def __init__(self, column: str, starts: str):
+        super().__init__(F(column), Value(starts))
+
+
+@functools.lru_cache(maxsize=32)
+def _midnights(days: tuple, zone) -> str:
+    return "{" + ",".join(_aware_midnight(day, zone).isoformat() for day in days) + "}"
+
+
+def _aware_midnight(day: date, zone=None) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), zone)
+
+
+def _local_midnights(days) -> str:
+    """The local midnights of `days` (ascending) as a timestamptz[] literal for `_Period`,
+    built once per list of days and time zone."""
+    return _midnights(tuple(days), timezone.get_current_timezone())
+
+
+def quarters_from(first: date, last: date) -> list[date]:
+    """First days of the quarters from the one of `first` to the one of `last`, oldest first."""
+    quarters, quarter = [], quarter_start(first)
+    while quarter <= last:
+        quarters.append(quarter)
+        quarter = add_months(quarter, 3)
+    return quarters
+
+
+def _district_cube(signals, quarters: list[date], medians_for, first: date, last: date):
+    """(quarter, district, kind, outcome, working days to triage, count, became a case):
+    the counts of every district and the triage days for the medians in one pass over the
+    signals. The quarter is its position in `quarters` (1 for the first; every signal read
+    is filed in one of them). The working days are those of the triaged signals of the
+    districts `medians_for` filed from `first` on (`_triage_days`), None for every other
+    signal, so only their rows split by the number of days."""
+    medians = Q(district_id__in=medians_for, triaged_at__isnull=False) & Q(
+        filed_at__gte=_aware_midnight(first)
+    )
     return (
-        signals.annotate(quarter=_local_quarter())
-        .values("quarter", "district_id", "kind", "outcome")
+        signals.annotate(
+            quarter=_Period("filed_at", _local_midnights(quarters)),
+            days=_triage_days(medians, first, last),
+        )
+        .values("quarter", "district_id", "kind", "outcome", "days")
         .annotate(
             n=Count("filed_at"),
             case=Count("filed_at", filter=Q(status__in=BECAME_CASE)),
         )
+        .values_list("quarter", "district_id", "kind", "outcome", "days", "n", "case")
         .order_by()
     )
 
@@ -699,41 +788,31 @@ CALENDAR_MARGIN = timedelta(days=3 * 366)
 
 
 @functools.lru_cache(maxsize=8)
-def _calendar_literal(first: date, last: date) -> str:
-    """`working_day_numbers(first, last)` as a PostgreSQL array literal: built once per
-    range (the calendar is fixed), and bound as one short text parameter instead of an
-    array of some 2 000 numbers adapted per request."""
-    return "{" + ",".join(map(str, working_day_numbers(first, last))) + "}"
-
-
-def _district_triage_days(signals, district_ids, first: date, last: date):
-    """(district, kind, quarter, working days from filing to triage, count): the working
-    days are counted in the database against the calendar of `working_day_numbers` from
-    `first` (no signal filed before it) to `last` plus a margin, both days in local time,
-    so the rows are one per number of days instead of one per pair of dates."""
-    numbers = _calendar_literal(first, last + CALENDAR_MARGIN)
-    table = connection.ops.quote_name(Signal._meta.db_table)
-    tz = timezone.get_current_timezone_name()
-
-    def number(column):
-        return (
-            f"(%s::int[])[(({table}.{connection.ops.quote_name(column)} AT TIME ZONE %s)::date"
-            " - %s::date) + 1]"
-        )
-
-    # Every value is a bound parameter; the names come from the model.
-    days = RawSQL(  # noqa: S611
-        f"GREATEST({number('triaged_at')} - {number('filed_at')}, 0)",
-        (numbers, tz, first, numbers, tz, first),
-        output_field=IntegerField(),
+def _working_days(first: date, last: date) -> tuple[date, ...]:
+    """The working days from `first` to `last`, from the calendar of `working_day_numbers`
+    (a day is one where the count goes up), so both count alike."""
+    numbers = working_day_numbers(first, last)
+    return tuple(
+        first + timedelta(days=i) for i, n in enumerate(numbers) if n > (numbers[i - 1] if i else 0)
     )
-    return (
-        signals.filter(district_id__in=district_ids, triaged_at__isnull=False)
-        .annotate(quarter=_local_quarter(), days=days)
-        .values("district_id", "kind", "quarter", "days")
-        .annotate(n=Count("filed_at"))
-        .values_list("district_id", "kind", "quarter", "days", "n")
-        .order_by()
+
+
+def _triage_days(condition: Q, first: date, last: date) -> SqlCase:
+    """Working days from filing to triage of the signals meeting `condition` (triaged,
+    filed from `first` on), None for the others. The working days from `first` up to and
+    including a moment's local day are the working-day midnights at or before it
+    (`_Period`); the difference of the triage's and the filing's is the number of working
+    days between them (`working_days_between`), 0 when the triage comes first. The
+    calendar runs to `last` plus a margin; a triage after that counts as 0 days."""
+    calendar_end = last + CALENDAR_MARGIN
+    midnights = _local_midnights(_working_days(first, calendar_end))
+    counted = Greatest(_Period("triaged_at", midnights) - _Period("filed_at", midnights), Value(0))
+    in_calendar = Q(triaged_at__lt=_aware_midnight(calendar_end + timedelta(days=1)))
+    return SqlCase(
+        When(condition & in_calendar, then=counted),
+        When(condition, then=Value(0)),
+        default=None,
+        output_field=IntegerField(),
     )
 
 
@@ -748,16 +827,17 @@ def protected_quarter(rows: list[dict], districts: Sequence[int]) -> Mapping:
     a closed quarter's counts rarely change, so the result is cached on the counts
     themselves: changed counts are a different key, never a stale table. The tables
     returned are shared between requests, so they are read-only mappings."""
+    return _protected_rows(
+        [(r["district_id"], r["kind"], r["outcome"], r["n"], r["case"]) for r in rows], districts
+    )
+
+
+def _protected_rows(rows: list[tuple], districts: Sequence[int]) -> Mapping:
+    """`protected_quarter` of rows (district, kind, outcome, count, became a case)."""
     cube = tuple(
         sorted(
-            (
-                r["district_id"] or NO_DISTRICT,
-                r["kind"],
-                r["outcome"] or NO_OUTCOME,
-                r["n"],
-                r["case"],
-            )
-            for r in rows
+            (d or NO_DISTRICT, kind, outcome or NO_OUTCOME, n, became_case)
+            for d, kind, outcome, n, became_case in rows
         )
     )
     return _protected_quarter(cube, tuple(districts), tuple(_outcome_values()))
@@ -843,8 +923,9 @@ def area_analysis(
     teams (`_municipality_areas`) it read already."""
     today = today or timezone.localdate()
     shown = shown_quarters(today)
-    first = add_months(shown[-1], -12)  # a year before the oldest quarter shown, for trends
-    start, end = _month_range(first, add_months(shown[0], 2))
+    # A year before the oldest quarter shown, for trends.
+    quarters = quarters_from(add_months(shown[-1], -12), shown[0])
+    start, end = _month_range(quarters[0], add_months(shown[0], 2))
     if municipality_districts is None or team_ids is None:
         municipality_districts, team_ids = _municipality_areas(municipality_id)
     districts = [NO_DISTRICT, *(pk for pk, _team in municipality_districts)]
@@ -853,23 +934,25 @@ def area_analysis(
         filed_at__gte=start,
         filed_at__lt=end,
     )
-    rows: dict[date, list[dict]] = defaultdict(list)
-    for row in _district_cube(everything):
-        rows[row["quarter"]].append(row)
-    pairs: dict[tuple, list] = defaultdict(list)
+    counts: dict[date, dict] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    # Per (district, quarter, kind or ALL): signals per number of triage days.
+    triaged: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
     # Medians only for the quarters shown: the year before them is read for trends alone.
-    shown_start, _end = _month_range(shown[-1], shown[-1])
-    for district_id, kind, quarter, days, n in _district_triage_days(
-        everything.filter(filed_at__gte=shown_start),
-        list(district_ids),
-        shown[-1],
-        max(today, end.date()),
+    for position, district_id, kind, outcome, days, n, became_case in _rows(
+        _district_cube(everything, quarters, list(district_ids), shown[-1], max(today, end.date()))
     ):
-        pairs[(district_id, quarter, kind)].append((days, n))
-        pairs[(district_id, quarter, ALL)].append((days, n))
+        quarter = quarters[position - 1]
+        cell = counts[quarter][(district_id, kind, outcome)]
+        cell[0] += n
+        cell[1] += became_case
+        if days is not None:
+            triaged[(district_id, quarter, kind)][days] += n
+            triaged[(district_id, quarter, ALL)][days] += n
+    rows = {q: [(*key, n, c) for key, (n, c) in cells.items()] for q, cells in counts.items()}
+    pairs = {key: list(days.items()) for key, days in triaged.items()}
 
-    empty = protected_quarter([], districts)
-    tables = {q: protected_quarter(rows[q], districts) for q in rows}
+    empty = _protected_rows([], districts)
+    tables = {q: _protected_rows(rows[q], districts) for q in rows}
     return {
         pk: [_quarter_figures(pk, q, tables, empty, pairs) for q in shown] for pk in district_ids
     }
@@ -932,6 +1015,44 @@ def district_page_figures(district, today: date | None = None) -> tuple[list, li
     return analysis[district.pk], capacity
 
 
+def _month_counts(signals, months: list[date]):
+    """(month, filer, team, kind, count): the month as its position in `months` (oldest
+    first; every signal read is filed in one of them), grouped like
+    `_counts_per_month_and_kind` but counting nothing else."""
+    return (
+        signals.annotate(month=_Period("filed_at", _local_midnights(months)))
+        .values("month", "organisation_id", "team_id", "kind")
+        .annotate(n=Count("filed_at"))
+        .values_list("month", "organisation_id", "team_id", "kind", "n")
+        .order_by()
+    )
+
+
+def _team_month_totals(
+    team_id: int, first_month: date, last_month: date, team_ids
+) -> list[MonthFigures]:
+    """Per month (newest first) the team's total as the coordinator dashboard publishes it
+    (`dashboard(..., team_id=team_id).total`: the same cube over the municipality, the same
+    protected kind table), from one grouped query that counts nothing the total does not
+    need."""
+    start, end = _month_range(first_month, last_month)
+    months = []
+    month = first_month
+    while month <= last_month:
+        months.append(month)
+        month = add_months(month, 1)
+    signals = _signals().filter(team_id__in=team_ids, filed_at__gte=start, filed_at__lt=end)
+    rows: dict[date, list[tuple]] = {m: [] for m in months}
+    for position, *row in _rows(_month_counts(signals, months)):
+        rows[months[position - 1]].append(tuple(row))
+    figures = []
+    for month in reversed(months):
+        counts = tuple(sorted(rows[month]))
+        kinds = _protected_kinds(counts, *_month_dimensions(counts, team_ids))
+        figures.append(MonthFigures(month=month, total=kinds[(ALL, team_id, ALL)]))
+    return figures
+
+
 def district_capacity(
     district,
     today: date | None = None,
@@ -950,14 +1071,13 @@ def district_capacity(
         return []
     today = today or timezone.localdate()
     last = month_start(today)
-    figures = dashboard(
-        district.municipality_id,
+    if team_ids is None:
+        team_ids = _municipality_team_ids(district.municipality_id)
+    figures = _team_month_totals(
+        district.team_id,
         add_months(last, 1 - CAPACITY_MONTHS),
         last,
-        team_id=district.team_id,
-        today=today,
-        medians=False,  # the capacity section shows totals only
-        team_ids=team_ids,
+        team_ids,
     )
     capacity = _agreed_capacity(district.municipality_id, None, [f.month for f in figures])
     served = served_districts(district) if served is None else served

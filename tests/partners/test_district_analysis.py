@@ -2,18 +2,28 @@
 API: suppressed so that no two published numbers reveal a count from 1 to 4."""
 
 import itertools
-from datetime import date
+from collections import Counter
+from datetime import date, datetime, time
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.working_days import working_days_between
 from partners.models import District
 from partners.services import sync_postcode_areas
-from privacy.aggregates import ALL, FLAG, NO_DISTRICT, protected_quarter
+from privacy.aggregates import (
+    ALL,
+    FLAG,
+    NO_DISTRICT,
+    _district_cube,
+    protected_quarter,
+    quarter_start,
+    quarters_from,
+)
 from privacy.models import AccessLog
 from signals.models import Outcome, Signal
 from tests.helpers import at, signal
@@ -346,3 +356,61 @@ def test_cached_quarter_tables_cannot_be_changed_by_one_reader_for_the_next():
     with pytest.raises(TypeError):
         tables["received"] = {}
     assert dict(protected_quarter(rows, DISTRICTS)["received"]) == published
+
+
+# --- the periods and working days counted in the database ------------------------------------
+
+
+def _moments():
+    """Filing and triage moments around midnight, quarter ends and both summer-time
+    changes of 2026 (29 March, 25 October), in local time."""
+    days = [
+        date(2025, 12, 31),
+        date(2026, 1, 1),
+        date(2026, 3, 27),
+        date(2026, 3, 29),
+        date(2026, 3, 31),
+        date(2026, 4, 1),
+        date(2026, 6, 30),
+        date(2026, 10, 24),
+        date(2026, 10, 25),
+        date(2026, 10, 26),
+        date(2026, 12, 1),
+    ]
+    for day in days:
+        for hour, minute in ((0, 0), (1, 30), (17, 0), (23, 59)):
+            yield timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def test_quarters_and_working_days_in_the_database_match_python(user):
+    """The district figures group by the local midnights of the quarters and working days
+    (`WIDTH_BUCKET`), worked out in Python: every signal lands in the quarter of its local
+    filing day, and its triage days are `working_days_between` its local filing and
+    triage days (0 when triaged first), also across midnight and summer time."""
+    anna = user("anna")
+    moments = list(_moments())
+    expected_quarters, expected_days = Counter(), Counter()
+    number = 0
+    for filed in moments:
+        for triaged in moments[::3]:
+            number += 1
+            signal(anna, number, filed_at=filed, triaged_at=triaged)
+            filed_on = timezone.localtime(filed).date()
+            expected_quarters[quarter_start(filed_on)] += 1
+            days = working_days_between(filed_on, timezone.localtime(triaged).date())
+            expected_days[(quarter_start(filed_on), days)] += 1
+    noord = _district("Noord")
+    quarters = quarters_from(date(2025, 10, 1), date(2026, 12, 1))
+    signals = Signal.objects.filter(
+        filed_at__gte=timezone.make_aware(datetime(2025, 10, 1)),
+        filed_at__lt=timezone.make_aware(datetime(2027, 1, 1)),
+    )
+    assert Signal.objects.filter(district=noord).count() == number
+    counted, triaged = Counter(), Counter()
+    for quarter, _d, _kind, _outcome, days, n, _case in _district_cube(
+        signals, quarters, [noord.pk], date(2025, 10, 1), TODAY
+    ):
+        counted[quarters[quarter - 1]] += n
+        triaged[(quarters[quarter - 1], days)] += n
+    assert counted == expected_quarters
+    assert triaged == expected_days

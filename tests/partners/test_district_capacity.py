@@ -43,3 +43,31 @@ def test_a_quarter_with_a_hidden_month_shows_none_of_its_months(demo, user):
     assert [figures[date(2026, m, 1)].total for m in (7, 8, 9)] == [6, 7, 8]
     july = figures[date(2026, 7, 1)]
     assert july.capacity_agreed and july.capacity_used is not None
+
+
+def test_capacity_months_are_the_dashboards_published_team_totals(demo, user):
+    """The capacity section counts only totals, but publishes exactly what the coordinator
+    dashboard publishes for the team, hidden months included (the same protected table)."""
+    anna, bram = user("anna"), user("bram")
+    counts = {7: (6, 9), 8: (7, 7), 9: (12, 6), 10: (5, 1), 11: (3, 8), 12: (9, 9)}
+    for month, (noord, zuid) in counts.items():
+        _file(anna, noord, date(2026, month, 6), start=100 * month)
+        _file(bram, zuid, date(2026, month, 7), postcode="1024 AB", start=100 * month + 50)
+    noord = District.objects.get(name="Noord")
+    today = date(2026, 12, 15)
+    alone = dashboard(
+        noord.municipality_id,
+        date(2026, 1, 1),
+        date(2026, 12, 1),
+        team_id=noord.team_id,
+        today=today,
+    )
+    capacity = {f.month: f.total for f in district_capacity(noord, today=today)}
+    published = {f.month: f.total for f in alone}
+    assert [m.month for m in capacity] == [12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1]
+    # Shown capacity months are the dashboard's values; a month is never shown that the
+    # dashboard hides.
+    assert all(total is None or total == published[m] for m, total in capacity.items())
+    assert [capacity[date(2026, m, 1)] for m in (7, 8, 9)] == [6, 7, 12]
+    assert published[date(2026, 11, 1)] is None  # 3 signals
+    assert [capacity[date(2026, m, 1)] for m in (10, 11, 12)] == [None, None, None]
