@@ -336,7 +336,8 @@ def plan_owner_choices(district):
 
 
 def district_page_for(user, district, today=None) -> dict:
-    """Everything on a district page, each part through the policy, logged once."""
+    """Everything on a district page, each part through the policy, logged once (one
+    INSERT of its four rows)."""
     contacts = list(policy.district_contacts(user, district).select_related("organisation"))
     observations = list(
         policy.visible_observations(user)
@@ -346,7 +347,6 @@ def district_page_for(user, district, today=None) -> dict:
     actions = list(
         policy.visible_plan_actions(user).filter(district=district).select_related("owner")
     )
-    access_log.record_object(user, AccessAction.READ, "district_analysis", district)
     quarters, capacity = aggregates.district_page_figures(district, today=today)
     page = {
         "quarters": quarters,
@@ -356,9 +356,14 @@ def district_page_for(user, district, today=None) -> dict:
         "observations": observations,
         "actions": actions,
     }
-    access_log.record_list(user, "contact", contacts)
-    access_log.record_list(user, "observation", observations)
-    access_log.record_list(user, "plan_action", actions)
+    access_log.record_all(
+        [
+            access_log.object_entry(user, AccessAction.READ, "district_analysis", district),
+            access_log.list_entry(user, "contact", contacts),
+            access_log.list_entry(user, "observation", observations),
+            access_log.list_entry(user, "plan_action", actions),
+        ]
+    )
     return page
 
 

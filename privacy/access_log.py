@@ -13,7 +13,7 @@ from .models import AccessAction, AccessLog, AccessLogReason, Purpose
 from .policy import acting_membership
 
 
-def record(
+def entry(
     user,
     action: str,
     object_type: str,
@@ -25,10 +25,11 @@ def record(
     object_ids=None,
     reason: str = "",
 ) -> AccessLog:
+    """One unsaved row: who (in which organisation and role) did what to which objects."""
     membership = acting_membership(user, organisation_id) if user else None
     if membership is None and user and organisation_id is not None:
         membership = acting_membership(user)
-    entry = AccessLog(
+    return AccessLog(
         user=user if user and user.is_authenticated else None,
         username=user.get_username() if user and user.is_authenticated else "",
         organisation_id=membership.organisation_id if membership else None,
@@ -43,10 +44,14 @@ def record(
         reason_entry=record_reason(reason, household_key),
         request_id=request_id.get(),
     )
-    return chain.append(entry)
 
 
-def record_object(
+def record(user, action: str, object_type: str, object_id="", **details) -> AccessLog:
+    """Write one row (`entry`'s arguments)."""
+    return chain.append(entry(user, action, object_type, object_id, **details))
+
+
+def object_entry(
     user,
     action: str,
     object_type: str,
@@ -57,7 +62,7 @@ def record_object(
     reason: str = "",
 ) -> AccessLog:
     """One row about one object, with the object's household when it has one."""
-    return record(
+    return entry(
         user,
         action,
         object_type,
@@ -67,6 +72,10 @@ def record_object(
         purpose=purpose,
         reason=reason,
     )
+
+
+def record_object(user, action: str, object_type: str, obj, **details) -> AccessLog:
+    return chain.append(object_entry(user, action, object_type, obj, **details))
 
 
 def record_reason(text: str, household_key: str = "") -> AccessLogReason | None:
@@ -85,15 +94,25 @@ def forget_household_reasons(household_key: str) -> int:
     return deleted
 
 
-def record_list(user, object_type: str, objects, *, purpose: str = Purpose.WORK, export=False):
+def list_entry(user, object_type: str, objects, *, purpose: str = Purpose.WORK, export=False):
     """One row for a list page or export, with the ids it returned."""
-    return record(
+    return entry(
         user,
         AccessAction.EXPORT if export else AccessAction.LIST,
         object_type,
         object_ids=[obj.pk for obj in objects],
         purpose=Purpose.EXPORT if export else purpose,
     )
+
+
+def record_list(user, object_type: str, objects, **details) -> AccessLog:
+    return chain.append(list_entry(user, object_type, objects, **details))
+
+
+def record_all(entries: list[AccessLog]) -> list[AccessLog]:
+    """Write the rows of one page that shows several things at once in one INSERT
+    (`object_entry`, `list_entry`): the same rows as recording each."""
+    return chain.append_many(entries)
 
 
 def listed_page(

@@ -49,6 +49,32 @@ def test_a_log_write_is_one_insert(demo, django_assert_num_queries):
         access_log.record(None, AccessAction.UPDATE, "signal", "1", reason="Doorgezet")
 
 
+def test_the_rows_of_one_page_are_one_insert_chained_in_their_order(
+    demo, django_assert_num_queries
+):
+    """`record_all` (the district page's four rows): one INSERT, the same rows as
+    recording each, sealed in the order given and verifiable."""
+    sara = user("sara")
+    chain.seal()
+    entries = [
+        access_log.entry(sara, AccessAction.READ, "district_analysis", "1"),
+        access_log.entry(sara, AccessAction.LIST, "contact", object_ids=["7", "8"]),
+        access_log.entry(sara, AccessAction.LIST, "observation"),
+    ]
+    with django_assert_num_queries(1) as context:
+        written = access_log.record_all(entries)
+    assert context.captured_queries[0]["sql"].startswith('INSERT INTO "privacy_accesslog"')
+    assert chain.seal() == 3
+    stored = list(AccessLog.objects.filter(pk__in=[r.pk for r in written]).order_by("seq"))
+    assert [(r.object_type, r.object_ids, r.username) for r in stored] == [
+        ("district_analysis", [], "sara"),
+        ("contact", ["7", "8"], "sara"),
+        ("observation", [], "sara"),
+    ]
+    assert stored[1].prev_hash == stored[0].hash and stored[2].prev_hash == stored[1].hash
+    assert chain.verify().ok
+
+
 def test_verify_counts_unsealed_rows_as_pending_not_as_tampered(demo, capsys):
     chain.seal()
     write_rows(3)
