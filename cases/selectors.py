@@ -3,12 +3,14 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     BooleanField,
     Count,
     ExpressionWrapper,
     IntegerField,
+    JSONField,
     OuterRef,
     Q,
     QuerySet,
@@ -17,7 +19,7 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as CaseWhen
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONObject
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.timezone import template_localtime
@@ -283,19 +285,37 @@ def _case_list(queryset: QuerySet, state: str) -> QuerySet:
         queryset = queryset.exclude(state=CaseState.CLOSED)
     elif state in CaseState.values:
         queryset = queryset.filter(state=state)
-    return (
-        queryset.select_related("assignee")
-        .annotate(signal_count=_signal_count())
-        .order_by("follow_up_date", "-opened_at", "pk")
+    return queryset.annotate(signal_count=_signal_count()).order_by(
+        "follow_up_date", "-opened_at", "pk"
     )
 
 
+def _assignee_names():
+    """The assignee's name fields as one subquery per listed case. Like `signal_count`,
+    PostgreSQL evaluates it for the rows of the page only, after sorting; a join
+    (`select_related`) is planned before the sort and probes the user table for every
+    case of the team (2 249 probes for 50 rows at national scale)."""
+    names = (
+        get_user_model()
+        .objects.filter(pk=OuterRef("assignee_id"))
+        .values(
+            json=JSONObject(first_name="first_name", last_name="last_name", username="username")
+        )
+    )
+    return Subquery(names, output_field=JSONField())
+
+
+def _listed_cases(queryset: QuerySet, state: str) -> QuerySet:
+    """A case list page's and export's cases: `_assignee_name` reads `assignee_names`."""
+    return _case_list(queryset, state).annotate(assignee_names=_assignee_names())
+
+
 def team_case_list(user, team_id: int, state: str = OPEN) -> QuerySet:
-    return _case_list(policy.team_cases(user, team_id), state)
+    return _listed_cases(policy.team_cases(user, team_id), state)
 
 
 def my_case_list(user, state: str = OPEN) -> QuerySet:
-    return _case_list(policy.visible_cases(user).filter(assignee=user), state)
+    return _listed_cases(policy.visible_cases(user).filter(assignee=user), state)
 
 
 def state_counts(cases: QuerySet) -> dict[str, int]:
@@ -333,7 +353,9 @@ def person_name(user) -> str:
 
 
 def _assignee_name(case) -> str:
-    return person_name(case.assignee)
+    """A listed case's assignee (`_listed_cases`), named as `person_name` names a user."""
+    names = case.assignee_names
+    return person_label(names["first_name"], names["last_name"], names["username"]) if names else ""
 
 
 def _moment(value) -> str:
@@ -399,7 +421,7 @@ def team_case_export_rows(user, team_id: int, state: str = OPEN) -> tuple[list, 
 
 def all_case_list(user, state: str = "") -> QuerySet:
     """Every case the user may see (the API list), including shared ones."""
-    return _case_list(policy.visible_cases(user), state).select_related("team")
+    return _case_list(policy.visible_cases(user), state).select_related("assignee", "team")
 
 
 def case_detail(user, case_id):

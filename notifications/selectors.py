@@ -1,6 +1,6 @@
 """Reads for the notification list, the header count and the preferences page."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from privacy.policy import own_reminders
 
@@ -14,6 +14,15 @@ def inbox(user) -> QuerySet:
 
 def unread_count(user) -> int:
     return own_reminders(user).filter(read_at__isnull=True).count()
+
+
+def inbox_counts(user) -> tuple[int, int]:
+    """How many reminders the user has and how many of them are unread, in one query
+    (the list page shows both)."""
+    counts = own_reminders(user).aggregate(
+        total=Count("pk"), unread=Count("pk", filter=Q(read_at__isnull=True))
+    )
+    return counts["total"], counts["unread"]
 
 
 def own_reminder(user, reminder_id):
