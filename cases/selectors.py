@@ -305,17 +305,29 @@ def _assignee_names():
     return Subquery(names, output_field=JSONField())
 
 
-def _listed_cases(queryset: QuerySet, state: str) -> QuerySet:
-    """A case list page's and export's cases: `_assignee_name` reads `assignee_names`."""
-    return _case_list(queryset, state).annotate(assignee_names=_assignee_names())
+def team_cases(user, team_id: int) -> QuerySet:
+    """The cases of one of the user's teams that the user may see: what the team's case
+    list lists (`case_list`) and counts (`state_counts`)."""
+    return policy.team_cases(user, team_id)
+
+
+def my_cases(user) -> QuerySet:
+    """The visible cases assigned to the user: what "Mijn casussen" lists and counts."""
+    return policy.visible_cases(user).filter(assignee=user)
+
+
+def case_list(cases: QuerySet, state: str = OPEN) -> QuerySet:
+    """A case list page's (and export's) rows among `cases` (`team_cases`, `my_cases`),
+    in list order; `_assignee_name` reads their `assignee_names`."""
+    return _case_list(cases, state).annotate(assignee_names=_assignee_names())
 
 
 def team_case_list(user, team_id: int, state: str = OPEN) -> QuerySet:
-    return _listed_cases(policy.team_cases(user, team_id), state)
+    return case_list(team_cases(user, team_id), state)
 
 
 def my_case_list(user, state: str = OPEN) -> QuerySet:
-    return _listed_cases(policy.visible_cases(user).filter(assignee=user), state)
+    return case_list(my_cases(user), state)
 
 
 def state_counts(cases: QuerySet) -> dict[str, int]:
@@ -326,11 +338,11 @@ def state_counts(cases: QuerySet) -> dict[str, int]:
 
 
 def team_state_counts(user, team_id: int) -> dict[str, int]:
-    return state_counts(policy.team_cases(user, team_id))
+    return state_counts(team_cases(user, team_id))
 
 
 def my_state_counts(user) -> dict[str, int]:
-    return state_counts(policy.visible_cases(user).filter(assignee=user))
+    return state_counts(my_cases(user))
 
 
 def count_in_state(counts: dict[str, int], state: str) -> int:
@@ -353,7 +365,7 @@ def person_name(user) -> str:
 
 
 def _assignee_name(case) -> str:
-    """A listed case's assignee (`_listed_cases`), named as `person_name` names a user."""
+    """A listed case's assignee (`case_list`), named as `person_name` names a user."""
     names = case.assignee_names
     return person_label(names["first_name"], names["last_name"], names["username"]) if names else ""
 
