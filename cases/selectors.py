@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -267,6 +268,12 @@ def reroute_team_choices(signal) -> QuerySet:
 # --- cases -----------------------------------------------------------------------------
 
 
+# The two subqueries of a case list are the same expressions for every list, built once
+# per process (`cache`): annotating resolves a copy for each query and never changes
+# them, and they depend on nothing of the request (building them cost 0.3 ms a page).
+
+
+@cache
 def _signal_count():
     """How many signals a case holds, as a subquery per listed case (an index-only count
     on `case_signals.case_id`): the database computes it for the rows of the page only,
@@ -294,6 +301,7 @@ def _case_list(queryset: QuerySet, state: str) -> QuerySet:
     )
 
 
+@cache
 def _assignee_names():
     """The assignee's name fields as one subquery per listed case. Like `signal_count`,
     PostgreSQL evaluates it for the rows of the page only, after sorting; a join
