@@ -2,13 +2,16 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     BooleanField,
     Count,
     ExpressionWrapper,
     IntegerField,
+    JSONField,
     OuterRef,
     Q,
     QuerySet,
@@ -17,7 +20,7 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as CaseWhen
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONObject
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.timezone import template_localtime
@@ -38,6 +41,7 @@ from .models import CaseEventKind, CaseSignal, CaseState
 
 ACTIVE_TEAM_SESSION_KEY = "cases_active_team"
 OPEN = "open"
+OPEN_STATES = [value for value in CaseState.values if value != CaseState.CLOSED]
 TRAY_PAGE_SIZE = 50
 CASE_PAGE_SIZE = 50
 CONVERSATIONS_SHOWN = 20
@@ -264,6 +268,12 @@ def reroute_team_choices(signal) -> QuerySet:
 # --- cases -----------------------------------------------------------------------------
 
 
+# The two subqueries of a case list are the same expressions for every list, built once
+# per process (`cache`): annotating resolves a copy for each query and never changes
+# them, and they depend on nothing of the request (building them cost 0.3 ms a page).
+
+
+@cache
 def _signal_count():
     """How many signals a case holds, as a subquery per listed case (an index-only count
     on `case_signals.case_id`): the database computes it for the rows of the page only,
@@ -280,22 +290,56 @@ def _signal_count():
 
 def _case_list(queryset: QuerySet, state: str) -> QuerySet:
     if state == OPEN:
-        queryset = queryset.exclude(state=CaseState.CLOSED)
+        # The open states named, not "not closed": PostgreSQL then finds the team's open
+        # cases in the index `case_team_state` and reads only their rows (1 672 blocks
+        # instead of 3 353 for a national team; 10-15 -> 7 ms).
+        queryset = queryset.filter(state__in=OPEN_STATES)
     elif state in CaseState.values:
         queryset = queryset.filter(state=state)
-    return (
-        queryset.select_related("assignee")
-        .annotate(signal_count=_signal_count())
-        .order_by("follow_up_date", "-opened_at", "pk")
+    return queryset.annotate(signal_count=_signal_count()).order_by(
+        "follow_up_date", "-opened_at", "pk"
     )
 
 
+@cache
+def _assignee_names():
+    """The assignee's name fields as one subquery per listed case. Like `signal_count`,
+    PostgreSQL evaluates it for the rows of the page only, after sorting; a join
+    (`select_related`) is planned before the sort and probes the user table for every
+    case of the team (2 249 probes for 50 rows at national scale)."""
+    names = (
+        get_user_model()
+        .objects.filter(pk=OuterRef("assignee_id"))
+        .values(
+            json=JSONObject(first_name="first_name", last_name="last_name", username="username")
+        )
+    )
+    return Subquery(names, output_field=JSONField())
+
+
+def team_cases(user, team_id: int) -> QuerySet:
+    """The cases of one of the user's teams that the user may see: what the team's case
+    list lists (`case_list`) and counts (`state_counts`)."""
+    return policy.team_cases(user, team_id)
+
+
+def my_cases(user) -> QuerySet:
+    """The visible cases assigned to the user: what "Mijn casussen" lists and counts."""
+    return policy.visible_cases(user).filter(assignee=user)
+
+
+def case_list(cases: QuerySet, state: str = OPEN) -> QuerySet:
+    """A case list page's (and export's) rows among `cases` (`team_cases`, `my_cases`),
+    in list order; `_assignee_name` reads their `assignee_names`."""
+    return _case_list(cases, state).annotate(assignee_names=_assignee_names())
+
+
 def team_case_list(user, team_id: int, state: str = OPEN) -> QuerySet:
-    return _case_list(policy.team_cases(user, team_id), state)
+    return case_list(team_cases(user, team_id), state)
 
 
 def my_case_list(user, state: str = OPEN) -> QuerySet:
-    return _case_list(policy.visible_cases(user).filter(assignee=user), state)
+    return case_list(my_cases(user), state)
 
 
 def state_counts(cases: QuerySet) -> dict[str, int]:
@@ -306,17 +350,17 @@ def state_counts(cases: QuerySet) -> dict[str, int]:
 
 
 def team_state_counts(user, team_id: int) -> dict[str, int]:
-    return state_counts(policy.team_cases(user, team_id))
+    return state_counts(team_cases(user, team_id))
 
 
 def my_state_counts(user) -> dict[str, int]:
-    return state_counts(policy.visible_cases(user).filter(assignee=user))
+    return state_counts(my_cases(user))
 
 
 def count_in_state(counts: dict[str, int], state: str) -> int:
     """The length of a case list filtered on `state` as `_case_list` filters it."""
     if state == OPEN:
-        return sum(n for value, n in counts.items() if value != CaseState.CLOSED)
+        return sum(counts.get(value, 0) for value in OPEN_STATES)
     if state in CaseState.values:
         return counts.get(state, 0)
     return sum(counts.values())
@@ -333,7 +377,9 @@ def person_name(user) -> str:
 
 
 def _assignee_name(case) -> str:
-    return person_name(case.assignee)
+    """A listed case's assignee (`case_list`), named as `person_name` names a user."""
+    names = case.assignee_names
+    return person_label(names["first_name"], names["last_name"], names["username"]) if names else ""
 
 
 def _moment(value) -> str:
@@ -399,7 +445,7 @@ def team_case_export_rows(user, team_id: int, state: str = OPEN) -> tuple[list, 
 
 def all_case_list(user, state: str = "") -> QuerySet:
     """Every case the user may see (the API list), including shared ones."""
-    return _case_list(policy.visible_cases(user), state).select_related("team")
+    return _case_list(policy.visible_cases(user), state).select_related("assignee", "team")
 
 
 def case_detail(user, case_id):

@@ -228,12 +228,17 @@ def _state_filter(request) -> str:
     return state if state in (selectors.OPEN, "", *CaseState.values) else selectors.OPEN
 
 
-def _render_case_list(request, queryset, counts, template_context):
-    """A case list page; `counts` (cases per state, through the same filter) give both the
-    list's length and how many closed cases it leaves out, in one query."""
+def _render_case_list(request, cases, template_context):
+    """A case list page of `cases` (`selectors.team_cases`, `selectors.my_cases`), built
+    once for both its queries: the counts per state (through the same filter) give the
+    list's length and how many closed cases it leaves out, in one query; then the page."""
     state = _state_filter(request)
+    counts = selectors.state_counts(cases)
     page = selectors.case_page(
-        request.user, queryset, request.GET.get("page"), selectors.count_in_state(counts, state)
+        request.user,
+        selectors.case_list(cases, state),
+        request.GET.get("page"),
+        selectors.count_in_state(counts, state),
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -253,11 +258,9 @@ def _render_case_list(request, queryset, counts, template_context):
 @login_required
 def case_list(request):
     team = selectors.active_team(request.user, request.session)
-    queryset = selectors.team_case_list(request.user, team.pk, _state_filter(request))
     return _render_case_list(
         request,
-        queryset,
-        selectors.team_state_counts(request.user, team.pk),
+        selectors.team_cases(request.user, team.pk),
         {
             "title": _("Casussen van %(team)s") % {"team": team.name},
             "team": team,
@@ -279,12 +282,8 @@ def case_export(request):
 @login_required
 def my_cases(request):
     selectors.active_team(request.user, request.session)  # team members only
-    queryset = selectors.my_case_list(request.user, _state_filter(request))
     return _render_case_list(
-        request,
-        queryset,
-        selectors.my_state_counts(request.user),
-        {"title": _("Mijn casussen")},
+        request, selectors.my_cases(request.user), {"title": _("Mijn casussen")}
     )
 
 

@@ -22,11 +22,13 @@ PAGE_SIZE = 25
 
 @login_required
 def notification_list(request):
-    page = Paginator(selectors.inbox(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    total, unread = selectors.inbox_counts(request.user)
+    paginator = Paginator(selectors.inbox(request.user), PAGE_SIZE)
+    paginator.count = total  # a cached_property: counted above, with the unread ones
+    page = paginator.get_page(request.GET.get("page"))
     record_list(request.user, "reminder", page.object_list)
-    return render(
-        request, "notifications/list.html", {"page": page, "rows": _rows(page.object_list)}
-    )
+    context = {"page": page, "rows": _rows(page.object_list), "unread_notifications": unread}
+    return render(request, "notifications/list.html", context)
 
 
 def _rows(reminders) -> list[dict]:

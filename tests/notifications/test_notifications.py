@@ -4,8 +4,13 @@ sees only their own notifications."""
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.template import Context, Template
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from notifications.context_processors import unread_notifications
 from notifications.models import OPT_IN_KINDS, NotificationPreference, Reminder, ReminderKind
 from notifications.selectors import inbox
 from privacy.models import AccessLog
@@ -180,3 +185,33 @@ def test_api_mark_read_own_only(api_for, notify):
     assert api.post("/api/v1/notifications/read-all/").json() == {"marked": 2}
     other.refresh_from_db()
     assert other.read_at is None
+
+
+def test_list_page_counts_all_and_unread_in_one_query(client_for, notify):
+    notify("sara", 3)
+    notify("sara", 2, read=True)
+    client = client_for("sara")
+    client.get("/")  # the session is loaded and renewed once, outside the count below
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/meldingen/").content.decode()
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and "cases_reminder" in q["sql"]]
+    assert len(counts) == 1
+    assert "5 meldingen" in html and "3 ongelezen" in html
+    assert 'Meldingen <span aria-hidden="true">(3)</span>' in html
+
+
+def test_header_count_is_asked_once_and_only_when_shown(user, notify):
+    notify("sara", 2)
+    request = RequestFactory().get("/")
+    request.user = user("sara")
+    count = unread_notifications(request)["unread_notifications"]
+    with CaptureQueriesContext(connection) as queries:
+        assert Template("").render(Context({"n": count})) == ""
+    assert len(queries) == 0  # a page without the header asks nothing
+    template = Template(
+        "{% load i18n %}{% if n %}{{ n }} {% blocktranslate count c=n %}{{ c }} x{% plural %}"
+        "{{ c }} y{% endblocktranslate %}{% endif %}"
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert template.render(Context({"n": count})) == "2 2 y"
+    assert len(queries) == 1
