@@ -191,6 +191,12 @@ def test_tray_rows_show_flags_names_and_dates(client_for, file):
     english = client_for("noor").get("/casussen/werkbak/", HTTP_ACCEPT_LANGUAGE="en")
     assert f'aria-label="Select {late.reference}"' in english.content.decode()
 
+    # Every value is escaped as the template escaped it.
+    Organisation.objects.filter(name="Woonstichting De Linde").update(name="De Linde & 'Zn' <b>")
+    html = client_for("noor").get("/casussen/werkbak/").content.decode()
+    assert "<td>De Linde &amp; &#x27;Zn&#x27; &lt;b&gt;</td>" in html
+    assert "<b>" not in html
+
 
 def test_empty_tray_says_so(client_for):
     html = client_for("noor").get("/casussen/werkbak/").content.decode()
