@@ -9,8 +9,9 @@ middleware below it into:
   `connection.execute_wrapper` (count and the slowest query with its time);
 - `template_ms`: template rendering, less the queries run while rendering (those count
   as SQL);
-- `access_log_ms`: writing the access log (`privacy.chain.append`: the insert of the
-  unchained row; sealing happens later, outside the request), queries included;
+- `access_log_ms`: writing the access log (`privacy.chain.append`, or `append_many` for a
+  page's several rows: the insert of the unchained rows; sealing happens later, outside
+  the request), queries included;
 - `python_ms`: the rest: middleware, view code, serialisation.
 
 The split goes back in the `X-Bench-Profile` response header as JSON (ASCII)."""
@@ -109,7 +110,7 @@ def install() -> None:
 
         from privacy import chain
 
-        render, append = Template.render, chain.append
+        render, append, append_many = Template.render, chain.append, chain.append_many
 
         def timed_render(self, *args, **kwargs):
             with _phase("template", "template_ms"):
@@ -119,8 +120,12 @@ def install() -> None:
             with _phase("access_log", "access_log_ms"):
                 return append(entry)
 
+        def timed_append_many(entries):
+            with _phase("access_log", "access_log_ms"):
+                return append_many(entries)
+
         Template.render = timed_render
-        chain.append = timed_append
+        chain.append, chain.append_many = timed_append, timed_append_many
         _installed = True
 
 
