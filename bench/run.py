@@ -163,6 +163,55 @@ def _signal_detail_floor(key: str):
     ]
 
 
+def _tray_floor(c: dict) -> list[tuple[str, dict]]:
+    """Everything the work tray shows: its first page (deadline first, urgent first), the
+    filter counts per district with the counts per kind, urgency, overdue, due today and
+    multiple (the page takes its total from them), the first cases whose first
+    conversation is due, and the teams of the team switcher. Like the case list floors,
+    it holds every figure the page shows, not only its rows."""
+    from core.kinds import SignalKind
+    from signals.models import Urgency
+
+    received = "s.team_id = %(noord)s AND s.status = 'received'"
+    options = [("kind", kind) for kind in SignalKind.values]
+    options += [("urgency", urgency) for urgency in Urgency.values]
+    per_option = ", ".join(f"count(*) FILTER (WHERE s.{col} = '{value}')" for col, value in options)
+    return [
+        (
+            f"SELECT {SIGNAL_LIST_COLUMNS}, d.name, o.name FROM signals_signal s "  # noqa: S608
+            "JOIN partners_organisation t ON t.id = s.team_id "
+            "JOIN partners_organisation o ON o.id = s.organisation_id "
+            f"LEFT JOIN partners_district d ON d.id = s.district_id WHERE {received} "
+            "ORDER BY s.triage_deadline, s.urgency <> 'urgent', s.filed_at, s.id "
+            f"LIMIT {TRAY_PAGE_SIZE}",
+            c,
+        ),
+        (
+            "SELECT s.district_id, d.name, count(*), "  # noqa: S608 - fixed text
+            "count(*) FILTER (WHERE s.triage_deadline < CURRENT_DATE), "
+            "count(*) FILTER (WHERE s.triage_deadline = CURRENT_DATE), "
+            f"count(*) FILTER (WHERE s.is_multiple), {per_option} FROM signals_signal s "
+            f"LEFT JOIN partners_district d ON d.id = s.district_id WHERE {received} "
+            "GROUP BY s.district_id, d.name ORDER BY d.name, s.district_id",
+            c,
+        ),
+        (
+            "SELECT c.id, c.reference, c.first_conversation_due, u.username FROM cases_case c "  # noqa: S608
+            "LEFT JOIN auth_user u ON u.id = c.assignee_id WHERE c.team_id = %(noord)s "
+            "AND c.state <> 'closed' AND c.first_conversation_due IS NOT NULL "
+            "AND c.first_conversation_at IS NULL ORDER BY c.first_conversation_due, c.id "
+            f"LIMIT {CONVERSATIONS_SHOWN}",
+            c,
+        ),
+        (
+            "SELECT o.id, o.name FROM partners_membership m JOIN partners_organisation o "
+            "ON o.id = m.organisation_id WHERE m.user_id = %(noor_user)s "
+            "AND o.kind = 'wijkteam' ORDER BY m.id",
+            c,
+        ),
+    ]
+
+
 def _triage_floor(c: dict) -> list[tuple[str, dict]]:
     """The signal with its team, district and filer, the other signals on the household
     the team sees, and the teams it can be re-routed to."""
@@ -215,6 +264,7 @@ LIST_MAX_RATIO = 20.0
 MARGIN_PCT = 20.0
 TRAY_PAGE_SIZE = 50  # cases.selectors.TRAY_PAGE_SIZE
 CASE_PAGE_SIZE = 50  # cases.selectors.CASE_PAGE_SIZE
+CONVERSATIONS_SHOWN = 20  # cases.selectors.CONVERSATIONS_SHOWN
 
 TARGETS = [
     Target("healthz", "GET", lambda c: "/healthz", None, floor=lambda c: [("SELECT 1", {})]),
@@ -224,11 +274,7 @@ TARGETS = [
         lambda c: "/casussen/werkbak/",
         "noor",
         api=False,
-        floor=_signal_list_floor(
-            "s.team_id = %(noord)s AND s.status = 'received'",
-            "s.triage_deadline, s.filed_at",
-            limit=TRAY_PAGE_SIZE,
-        ),
+        floor=_tray_floor,
         goal_ms=TRAY_GOAL_MS,
         max_ratio=LIST_MAX_RATIO,
     ),

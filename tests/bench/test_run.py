@@ -216,3 +216,58 @@ def test_measure_all_skips_targets_not_chosen(transactional_db, live_server, mon
     results = run.measure_all({}, PLAN, {"run_id": "t"}, "", 1, only={"healthz"})
     assert [(r.name, r.status) for r in results] == [("healthz", "info")]
     assert server.stopped  # the server is stopped after measuring
+
+
+def test_the_tray_floor_reads_what_the_tray_shows(db):
+    """The floor of the work tray is everything the page shows: the same first page in
+    the same order, the same filter counts, the same conversations and teams."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.utils import timezone
+
+    from cases import selectors
+    from cases.models import Case
+    from tests.helpers import case_for, signal
+
+    load_demo_world()
+    today = timezone.localdate()
+    for number, (days, urgency, kind) in enumerate(
+        [(0, "normal", "nuisance"), (0, "urgent", "rent_arrears"), (-2, "normal", "other")] * 3
+    ):
+        signal(
+            house_number=number + 1,
+            kind=kind,
+            urgency=urgency,
+            triage_deadline=today + timedelta(days=days),
+            is_multiple=number % 4 == 0,
+        )
+    accepted = case_for(signal(house_number=40, kind="rent_arrears"))
+    Case.objects.filter(pk=accepted.pk).update(first_conversation_due=today)
+    context = run.build_context("t")
+    noor = get_user_model().objects.get(username="noor")
+    page, grouped, conversations, teams = run._tray_floor(context)
+
+    def rows(statement):
+        with connection.cursor() as cursor:
+            cursor.execute(*statement)
+            return cursor.fetchall()
+
+    shown = selectors.work_tray(noor, context["noord"], selectors.TrayFilters(), today)
+    shown_ids = [s.pk for s in shown[: run.TRAY_PAGE_SIZE]]
+    assert shown_ids and [row[0] for row in rows(page)] == shown_ids
+
+    counts = selectors.tray_counts(noor, context["noord"], today)
+    per_district = rows(grouped)
+    assert sum(row[2] for row in per_district) == counts["total"]
+    assert sum(row[3] for row in per_district) == counts["overdue"]
+    assert sum(row[5] for row in per_district) == counts["multiple"]
+    expected = [counts["kind"][k] for k in counts["kind"]] + [
+        counts["urgency"][u] for u in counts["urgency"]
+    ]
+    assert [sum(row[6 + i] for row in per_district) for i in range(len(expected))] == expected
+
+    due = selectors.conversations_due(noor, context["noord"])[: run.CONVERSATIONS_SHOWN]
+    assert [row[0] for row in rows(conversations)] == [c.pk for c in due] == [accepted.pk]
+    assert [row[0] for row in rows(teams)] == [t.pk for t in selectors.user_teams(noor)]
