@@ -1126,6 +1126,7 @@ def populate(scale: Scale, now: datetime | None = None, seed: int = 20261121, fa
 
     from partners.demo import load_demo_world
     from partners.models import Organisation
+    from signals import tally
 
     rng = random.Random(seed)
     now = (now or timezone.now()).replace(microsecond=0)
@@ -1170,6 +1171,9 @@ def populate(scale: Scale, now: datetime | None = None, seed: int = 20261121, fa
         )
         _create_users(rng, scale, municipality_orgs, teams, corporations, demo, world.users)
         counts = _load_big_tables(rng, scale, world, demo, pairs, fast)
+        # `fast` loads with the triggers off, the signal tally's too: count it once here.
+        with connection.cursor() as cursor:
+            tally.refill(cursor)
         counts.update(
             organisations=Organisation.objects.count(),
             municipalities=len(municipalities) + 1,

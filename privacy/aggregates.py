@@ -50,6 +50,7 @@ from core.kinds import SignalKind
 from core.working_days import working_day_numbers, working_days_counter
 from partners.choices import AgreementStatus, ComplexStatus
 from partners.models import Agreement, AnsweredAddressSet, ComplexAddress, District, Organisation
+from signals import tally
 from signals.models import Outcome, Signal
 
 MIN_CELL = 5
@@ -757,27 +758,20 @@ def quarters_from(first: date, last: date) -> list[date]:
     return quarters
 
 
-def _district_cube(signals, quarters: list[date], medians_for, first: date, last: date):
-    """(quarter, district, kind, outcome, working days to triage, count, became a case):
-    the counts of every district and the triage days for the medians in one pass over the
-    signals. The quarter is its position in `quarters` (1 for the first; every signal read
-    is filed in one of them). The working days are those of the triaged signals of the
-    districts `medians_for` filed from `first` on (`_triage_days`), None for every other
-    signal, so only their rows split by the number of days."""
-    medians = Q(district_id__in=medians_for, triaged_at__isnull=False) & Q(
-        filed_at__gte=_aware_midnight(first)
-    )
+def _triage_day_counts(signals, quarters: list[date], first: date, last: date):
+    """(quarter, district, kind, working days to triage, count) of the triaged `signals`
+    (the districts the medians are for, filed from `first` on; `_triage_days`). The
+    quarter is its position in `quarters` (1 for the first)."""
+    triaged = Q(triaged_at__isnull=False)
     return (
-        signals.annotate(
-            quarter=_Period("filed_at", _local_midnights(quarters)),
-            days=_triage_days(medians, first, last),
-        )
-        .values("quarter", "district_id", "kind", "outcome", "days")
+        signals.filter(triaged, filed_at__gte=_aware_midnight(first))
         .annotate(
-            n=Count("filed_at"),
-            case=Count("filed_at", filter=Q(status__in=BECAME_CASE)),
+            quarter=_Period("filed_at", _local_midnights(quarters)),
+            days=_triage_days(triaged, first, last),
         )
-        .values_list("quarter", "district_id", "kind", "outcome", "days", "n", "case")
+        .values("quarter", "district_id", "kind", "days")
+        .annotate(n=Count("filed_at"))
+        .values_list("quarter", "district_id", "kind", "days", "n")
         .order_by()
     )
 
@@ -919,8 +913,10 @@ def area_analysis(
 ) -> dict[int, list[QuarterFigures]]:
     """Suppressed figures per quarter (newest first, the last two years) and kind for
     districts of one municipality. Three queries, whatever the number of signals,
-    districts or quarters; two when the caller passes the municipality's districts and
-    teams (`_municipality_areas`) it read already."""
+    districts or quarters: the municipality's counts from the signal tally
+    (`signals.tally`), the triage days of the districts asked for (for the medians), and
+    the municipality's districts and teams (`_municipality_areas`), which the caller may
+    pass when it read them already."""
     today = today or timezone.localdate()
     shown = shown_quarters(today)
     # A year before the oldest quarter shown, for trends.
@@ -929,25 +925,32 @@ def area_analysis(
     if municipality_districts is None or team_ids is None:
         municipality_districts, team_ids = _municipality_areas(municipality_id)
     districts = [NO_DISTRICT, *(pk for pk, _team in municipality_districts)]
-    everything = _signals().filter(
+    counts: dict[date, dict] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for month, district_id, kind, outcome, status, n in tally.counts(
+        team_ids,
+        quarters[0],
+        end.date(),
+        ("month", "district_id", "kind", "outcome", "status"),
+    ):
+        cell = counts[quarter_start(month)][(district_id, kind, outcome)]
+        cell[0] += n
+        if status in BECAME_CASE:
+            cell[1] += n
+    # Per (district, quarter, kind or ALL): signals per number of triage days; only for
+    # the districts asked for, in the quarters shown (the year before is for trends).
+    triaged: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
+    medians_for = _signals().filter(
         team_id__in=team_ids,
+        district_id__in=list(district_ids),
         filed_at__gte=start,
         filed_at__lt=end,
     )
-    counts: dict[date, dict] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    # Per (district, quarter, kind or ALL): signals per number of triage days.
-    triaged: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
-    # Medians only for the quarters shown: the year before them is read for trends alone.
-    for position, district_id, kind, outcome, days, n, became_case in _rows(
-        _district_cube(everything, quarters, list(district_ids), shown[-1], max(today, end.date()))
+    for position, district_id, kind, days, n in _rows(
+        _triage_day_counts(medians_for, quarters, shown[-1], max(today, end.date()))
     ):
         quarter = quarters[position - 1]
-        cell = counts[quarter][(district_id, kind, outcome)]
-        cell[0] += n
-        cell[1] += became_case
-        if days is not None:
-            triaged[(district_id, quarter, kind)][days] += n
-            triaged[(district_id, quarter, ALL)][days] += n
+        triaged[(district_id, quarter, kind)][days] += n
+        triaged[(district_id, quarter, ALL)][days] += n
     rows = {q: [(*key, n, c) for key, (n, c) in cells.items()] for q, cells in counts.items()}
     pairs = {key: list(days.items()) for key, days in triaged.items()}
 
@@ -1015,36 +1018,22 @@ def district_page_figures(district, today: date | None = None) -> tuple[list, li
     return analysis[district.pk], capacity
 
 
-def _month_counts(signals, months: list[date]):
-    """(month, filer, team, kind, count): the month as its position in `months` (oldest
-    first; every signal read is filed in one of them), grouped like
-    `_counts_per_month_and_kind` but counting nothing else."""
-    return (
-        signals.annotate(month=_Period("filed_at", _local_midnights(months)))
-        .values("month", "organisation_id", "team_id", "kind")
-        .annotate(n=Count("filed_at"))
-        .values_list("month", "organisation_id", "team_id", "kind", "n")
-        .order_by()
-    )
-
-
 def _team_month_totals(
     team_id: int, first_month: date, last_month: date, team_ids
 ) -> list[MonthFigures]:
     """Per month (newest first) the team's total as the coordinator dashboard publishes it
     (`dashboard(..., team_id=team_id).total`: the same cube over the municipality, the same
-    protected kind table), from one grouped query that counts nothing the total does not
-    need."""
-    start, end = _month_range(first_month, last_month)
+    protected kind table), from the signal tally (`signals.tally`), grouped by nothing the
+    total does not need."""
     months = []
     month = first_month
     while month <= last_month:
         months.append(month)
         month = add_months(month, 1)
-    signals = _signals().filter(team_id__in=team_ids, filed_at__gte=start, filed_at__lt=end)
     rows: dict[date, list[tuple]] = {m: [] for m in months}
-    for position, *row in _rows(_month_counts(signals, months)):
-        rows[months[position - 1]].append(tuple(row))
+    by = ("month", "organisation_id", "team_id", "kind")
+    for month, *row in tally.counts(team_ids, first_month, add_months(last_month, 1), by):
+        rows[month].append(tuple(row))
     figures = []
     for month in reversed(months):
         counts = tuple(sorted(rows[month]))

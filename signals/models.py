@@ -242,6 +242,14 @@ class Signal(models.Model):
                 ],
                 name="signal_team_dashboard",
             ),
+            # District pages: the triage days of a district's triaged signals, for the
+            # medians (the counts come from the signal tally).
+            models.Index(
+                fields=["district", "filed_at"],
+                include=["team", "kind", "triaged_at"],
+                condition=models.Q(triaged_at__isnull=False),
+                name="signal_district_triaged",
+            ),
             # Reminder sweeps and retention.
             models.Index(fields=["status", "triage_deadline"], name="signal_status_triage"),
             models.Index(fields=["status", "feedback_deadline"], name="signal_status_feedback"),
@@ -353,3 +361,49 @@ class SignalImport(models.Model):
     @property
     def error_count(self) -> int:
         return len(self.errors)
+
+
+class SignalTally(models.Model):
+    """How many signals there are per team, local month of filing, filer, district, kind,
+    outcome and status: the district figures and the team's months read these few rows
+    instead of every signal (docs/performance.md).
+
+    The rows are changes that add up: the database trigger of migration 0011 adds +1 for
+    a signal's new key and -1 for its old one on every insert, update and delete of
+    signals, whatever writes them (services, bulk updates, retention, imports, COPY), in
+    the writer's own transaction, so a sum read in any snapshot is exact for it. No write
+    waits for another: concurrent filings each add their own rows. `signals.tally.compact`
+    (Celery beat, every 5 minutes) sums the changed (team, month) pairs into one row per
+    key; it changes no sum, and a crash before its commit leaves the rows as they were.
+
+    The month is the filing moment's month in `TIME_ZONE`, as the migration wrote the
+    trigger (`signals.tally.check_time_zone` compares them)."""
+
+    team_id = models.BigIntegerField()
+    month = models.DateField()
+    organisation_id = models.BigIntegerField()
+    district_id = models.BigIntegerField(null=True)
+    kind = models.CharField(max_length=20)
+    outcome = models.CharField(max_length=24, blank=True)
+    status = models.CharField(max_length=10)
+    delta = models.IntegerField()
+    compacted = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            # The district figures read their counts from the index alone.
+            models.Index(
+                fields=["team_id", "month"],
+                include=["organisation_id", "district_id", "kind", "outcome", "status", "delta"],
+                name="signal_tally_team_month",
+            ),
+            # What compaction has still to sum.
+            models.Index(
+                fields=["team_id", "month"],
+                condition=models.Q(compacted=False),
+                name="signal_tally_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.team_id} {self.month:%Y-%m} {self.kind} {self.status}: {self.delta:+d}"

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from wijkportaal.celery import BROKER_ERRORS
 
+from . import tally
 from .imports import run_signal_import, waiting_imports
 from .models import SignalImport
 
@@ -48,3 +49,9 @@ def start_waiting_imports() -> int:
             break  # the broker is still down: the rest waits for the next sweep
         started += 1
     return started
+
+
+@shared_task(name="signals.tasks.compact_signal_tally", ignore_result=True)
+def compact_signal_tally() -> int:
+    """Periodic (every 5 minutes): sum the signal tally's changes (`signals.tally`)."""
+    return tally.compact()
