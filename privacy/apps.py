@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +26,8 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Privacy")
 
     def ready(self):
-        from . import admin_audit
+        from . import admin_audit, aggregates
 
         admin_audit.connect()
+        connection_created.connect(aggregates.register_sqlite_functions)
         post_migrate.connect(_ensure_sqlite_triggers, sender=self)

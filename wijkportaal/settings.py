@@ -150,6 +150,9 @@ if not USING_POSTGRES:
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Covering indexes (INCLUDE) only speed PostgreSQL up; SQLite builds them without
+    # the extra columns, which is all the embedded database needs.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
