@@ -1,7 +1,9 @@
-"""Month arithmetic."""
+"""Date arithmetic: months, and the moment a local day starts."""
 
 import calendar
-from datetime import date
+from datetime import date, datetime, time
+
+from django.utils import timezone
 
 
 def add_months(value: date, months: int) -> date:
@@ -14,3 +16,8 @@ def add_months(value: date, months: int) -> date:
 def month_start(value: date) -> date:
     """The first day of the month of `value`."""
     return value.replace(day=1)
+
+
+def local_midnight(day: date, zone=None) -> datetime:
+    """The aware moment `day` starts in `zone` (default: the current time zone)."""
+    return timezone.make_aware(datetime.combine(day, time.min), zone)

@@ -46,7 +46,7 @@ from django.db.models.functions import Greatest, TruncDate, TruncMonth
 from django.utils import timezone
 
 from cases.models import Case
-from core.dates import add_months, month_start
+from core.dates import add_months, local_midnight, month_start
 from core.kinds import SignalKind
 from core.working_days import working_day_numbers, working_days_counter
 from partners.choices import AgreementStatus, ComplexStatus
@@ -769,11 +769,7 @@ def register_sqlite_functions(sender, connection, **kwargs) -> None:
 
 @functools.lru_cache(maxsize=32)
 def _midnights(days: tuple, zone) -> str:
-    return "{" + ",".join(_aware_midnight(day, zone).isoformat() for day in days) + "}"
-
-
-def _aware_midnight(day: date, zone=None) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min), zone)
+    return "{" + ",".join(local_midnight(day, zone).isoformat() for day in days) + "}"
 
 
 def _local_midnights(days) -> str:
@@ -797,7 +793,7 @@ def _triage_day_counts(signals, quarters: list[date], first: date, last: date):
     quarter is its position in `quarters` (1 for the first)."""
     triaged = Q(triaged_at__isnull=False)
     return (
-        signals.filter(triaged, filed_at__gte=_aware_midnight(first))
+        signals.filter(triaged, filed_at__gte=local_midnight(first))
         .annotate(
             quarter=_Period("filed_at", _local_midnights(quarters)),
             days=_triage_days(triaged, first, last),
@@ -834,7 +830,7 @@ def _triage_days(condition: Q, first: date, last: date) -> SqlCase:
     calendar_end = last + CALENDAR_MARGIN
     midnights = _local_midnights(_working_days(first, calendar_end))
     counted = Greatest(_Period("triaged_at", midnights) - _Period("filed_at", midnights), Value(0))
-    in_calendar = Q(triaged_at__lt=_aware_midnight(calendar_end + timedelta(days=1)))
+    in_calendar = Q(triaged_at__lt=local_midnight(calendar_end + timedelta(days=1)))
     return SqlCase(
         When(condition & in_calendar, then=counted),
         When(condition, then=Value(0)),

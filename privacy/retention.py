@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, CaseState
+from core.dates import local_midnight
 from signals.models import ImportStatus, Signal, SignalImport, SignalStatus
 
 from .models import (
@@ -110,7 +111,7 @@ def cases_due(now: datetime) -> QuerySet:
 def access_log_cut(now: datetime) -> datetime:
     """Local midnight of the first day that is kept."""
     day = timezone.localdate(now) - timedelta(days=settings.RETENTION_ACCESS_LOG_DAYS)
-    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+    return local_midnight(day)
 
 
 def access_log_due(now: datetime) -> QuerySet:

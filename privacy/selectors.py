@@ -2,13 +2,13 @@
 user's own API tokens and second-factor devices). Every read starts from `privacy.policy`."""
 
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseEvent
+from core.dates import local_midnight
 from signals.models import Signal
 
 from . import policy
@@ -32,14 +32,10 @@ def access_log_inquiry(user, filters: dict) -> QuerySet:
     if filters.get("organisation"):
         rows = rows.filter(organisation_id=filters["organisation"].pk)
     if filters.get("date_from"):
-        rows = rows.filter(at__gte=start_of(filters["date_from"]))
+        rows = rows.filter(at__gte=local_midnight(filters["date_from"]))
     if filters.get("date_to"):
-        rows = rows.filter(at__lt=start_of(filters["date_to"] + timedelta(days=1)))
+        rows = rows.filter(at__lt=local_midnight(filters["date_to"] + timedelta(days=1)))
     return rows.select_related("reason_entry").order_by("-at", "-id")
-
-
-def start_of(day) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def retention_runs(user) -> QuerySet:

@@ -377,7 +377,7 @@ class SignalTally(models.Model):
     key; it changes no sum, and a crash before its commit leaves the rows as they were.
 
     The month is the filing moment's month in `TIME_ZONE`, as the migration wrote the
-    trigger (`signals.tally.check_time_zone` compares them)."""
+    trigger (`signals.tally.trigger_time_zone` reads it back)."""
 
     team_id = models.BigIntegerField()
     month = models.DateField()

@@ -3,10 +3,12 @@ district, kind, outcome and status, kept by a database trigger and read by the d
 figures (`privacy.aggregates`).
 
 Why a trigger: every write of a signal must move the counts, including bulk updates,
-retention's erasure, imports and the benchmark's COPY, none of which pass through one
-Python function. The trigger is statement-level with transition tables, so a statement
-that writes ten thousand signals adds one grouped row per key it changed, and an update
-that changes no key adds nothing.
+retention's erasure, imports and COPY, none of which pass through one Python function.
+Only a load with triggers switched off (`session_replication_role = replica`, as the
+benchmark's fast load and some restores do) passes it by; `refill` counts again after
+it. The trigger is statement-level with transition tables, so a statement that writes
+ten thousand signals adds one grouped row per key it changed, and an update that changes
+no key adds nothing.
 
 Why rows of changes and not one row per key: a row per key updated in place would make
 every filing of the same team, month and kind wait for the previous one's commit (and a
@@ -16,13 +18,14 @@ compacted or not; `compact` only keeps the table small.
 PostgreSQL only: on another database (the SQLite file of `make run`) there is no trigger
 and `counts` counts the signals themselves (`live_counts`), with the same answer."""
 
-from datetime import date, datetime, time
+from datetime import date
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, DateField
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
+
+from core.dates import local_midnight
 
 from .models import Signal, SignalTally
 
@@ -112,6 +115,28 @@ def rebuild(zone: str | None = None) -> None:
         refill(cursor, zone)
 
 
+def differences() -> int:
+    """How many keys the tally counts differently from the signals themselves (0: it adds
+    up), in one statement, so in one snapshot. A load or restore with triggers switched
+    off is what makes it differ; `rebuild` repairs it."""
+    columns = ", ".join(KEY)
+    grouped = ", ".join(str(i) for i in range(1, len(KEY) + 1))
+    zone = trigger_time_zone() or settings.TIME_ZONE
+    sql = f"""
+        SELECT count(*) FROM (
+            SELECT {columns} FROM (
+                SELECT {columns}, delta FROM {TABLE}
+                UNION ALL
+                SELECT {_key_of(zone)}, -count(*) FROM signals_signal GROUP BY {grouped}
+            ) AS both_counts
+            GROUP BY {grouped} HAVING sum(delta) <> 0
+        ) AS differing
+    """  # noqa: S608 - names are constants, the zone is the installed trigger's
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchone()[0]
+
+
 def trigger_time_zone() -> str | None:
     """The time zone the installed trigger takes months in (None without a trigger)."""
     with connection.cursor() as cursor:
@@ -175,10 +200,12 @@ def counts(team_ids, first_month: date, end_month: date, by: tuple[str, ...]) ->
 
 def live_counts(team_ids, first_month: date, end_month: date, by: tuple[str, ...]) -> list:
     """`counts` from the signals themselves: what the tally must add up to."""
-    start = timezone.make_aware(datetime.combine(first_month, time.min))
-    end = timezone.make_aware(datetime.combine(end_month, time.min))
     return list(
-        Signal.objects.filter(team_id__in=list(team_ids), filed_at__gte=start, filed_at__lt=end)
+        Signal.objects.filter(
+            team_id__in=list(team_ids),
+            filed_at__gte=local_midnight(first_month),
+            filed_at__lt=local_midnight(end_month),
+        )
         .annotate(month=TruncMonth("filed_at", output_field=DateField()))
         .values_list(*by)
         .annotate(n=Count("pk"))

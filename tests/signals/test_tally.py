@@ -2,13 +2,15 @@
 to the signals after every way a signal is written, stay exact while compaction runs
 beside writers or dies, and never make one filing wait for another."""
 
+import io
 import threading
 import time
+from contextlib import contextmanager
 from datetime import date, datetime
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
@@ -135,29 +137,39 @@ def _wait_until_waiting_on_a_lock(pid: int) -> None:
     raise AssertionError("de samenvatting wachtte niet op de vergrendelde rij")
 
 
+@contextmanager
+def _open_in_another_transaction(write):
+    """Run `write` in a transaction of another thread and keep it open (uncommitted) while
+    the block runs; it commits when the block ends."""
+    written, go_on = threading.Event(), threading.Event()
+
+    def write_and_wait():
+        try:
+            with transaction.atomic():
+                write()
+                written.set()
+                go_on.wait(10)
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=write_and_wait)
+    writer.start()
+    try:
+        assert written.wait(10)
+        yield
+    finally:
+        go_on.set()
+        writer.join(10)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_compaction_beside_an_open_filing_loses_no_count(demo, user):
     """A filing still open while compaction runs is not in its snapshot: its rows stay and
     count once, after its commit."""
     anna = user("anna")
     file_signal(anna, {**NUISANCE, "house_number": 1})
-    filed, go_on = threading.Event(), threading.Event()
-
-    def file_and_wait():
-        try:
-            with transaction.atomic():
-                file_signal(anna, {**NUISANCE, "house_number": 2})
-                filed.set()
-                go_on.wait(10)
-        finally:
-            connection.close()
-
-    writer = threading.Thread(target=file_and_wait)
-    writer.start()
-    assert filed.wait(10)
-    tally.compact()
-    go_on.set()
-    writer.join(10)
+    with _open_in_another_transaction(lambda: file_signal(anna, {**NUISANCE, "house_number": 2})):
+        tally.compact()
 
     counted = assert_tally_adds_up()
     assert sum(n for *_key, n in counted) == 2
@@ -171,27 +183,15 @@ def test_two_signals_of_the_same_key_do_not_wait_for_each_other(demo, file_as):
     """Rows of changes, not a row per key updated in place: a signal of the same team,
     month and kind is written and committed while another one is still open."""
     model = _copy_of(file_as("anna", house_number=1))
-    written, go_on = threading.Event(), threading.Event()
-
-    def write_and_wait():
-        try:
-            with transaction.atomic():
-                Signal.objects.create(**{**model, "reference": "SIG-T-1"})
-                written.set()
-                go_on.wait(10)
-        finally:
-            connection.close()
-
-    writer = threading.Thread(target=write_and_wait)
-    writer.start()
-    try:
-        assert written.wait(10)
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL lock_timeout = '2s'")
-            Signal.objects.create(**{**model, "reference": "SIG-T-2"})
-    finally:
-        go_on.set()
-        writer.join(10)
+    with (
+        _open_in_another_transaction(
+            lambda: Signal.objects.create(**{**model, "reference": "SIG-T-1"})
+        ),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SET LOCAL lock_timeout = '2s'")
+        Signal.objects.create(**{**model, "reference": "SIG-T-2"})
     assert sum(n for *_key, n in assert_tally_adds_up()) == 3
 
 
@@ -210,7 +210,7 @@ def test_months_are_local_months_of_the_configured_time_zone(file_as):
         assert tally.trigger_time_zone() == "UTC"
         assert tally.counts(teams, FROM, UNTIL, ("month",)) == [(date(2025, 12, 1), 1)]
     finally:
-        call_command("rebuild_signal_tally", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("rebuild_signal_tally", stdout=io.StringIO())
     assert tally.trigger_time_zone() == settings.TIME_ZONE
     assert_tally_adds_up()
 
@@ -229,3 +229,24 @@ def test_only_the_tally_columns_can_be_asked_for():
         tally.counts([1], FROM, UNTIL, ("month", "description"))
     with pytest.raises(ValueError):
         tally.function_sql("Europe/Amsterdam'; DROP TABLE signals_signal; --")
+
+
+def test_a_load_without_triggers_is_found_by_the_check_and_repaired(file_as, capsys):
+    """A restore or bulk load with triggers off (`session_replication_role = replica`)
+    passes the trigger by: `rebuild_signal_tally --check` says so, a rebuild repairs it."""
+    model = _copy_of(file_as("anna", house_number=1))
+    call_command("rebuild_signal_tally", "--check")
+    assert "klopt" in capsys.readouterr().out
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        Signal.objects.bulk_create(
+            [Signal(**{**model, "reference": f"SIG-R-{n}"}) for n in range(2)]
+        )
+    assert tally.differences() == 1  # one key counted 1 instead of 3
+    with pytest.raises(CommandError, match="1 sleutels"):
+        call_command("rebuild_signal_tally", "--check")
+
+    call_command("rebuild_signal_tally", stdout=io.StringIO())
+    assert tally.differences() == 0
+    assert sum(n for *_key, n in assert_tally_adds_up()) == 3
