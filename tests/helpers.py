@@ -22,6 +22,15 @@ _numbers = count(1)
 WGS_STEPS_TAKEN = dict.fromkeys(WGS_STEPS, True)
 
 
+def database_url(alias: str = "default") -> str:
+    """The URL of the (test) database Django uses, for a process or connection of its own."""
+    db = connections[alias].settings_dict
+    return (
+        f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}"
+    )
+
+
 def user(name):
     return get_user_model().objects.get(username=name)
 

@@ -6,7 +6,6 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
 
 from bench.__main__ import parse_args
 from bench.generate import SCALES, populate
@@ -24,6 +23,7 @@ from bench.load import (
     summarize,
 )
 from signals.models import Signal
+from tests.helpers import database_url
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 
@@ -132,14 +132,6 @@ def tiny_world(transactional_db):
     return counts
 
 
-def _database_url() -> str:
-    settings = connection.settings_dict
-    return (
-        f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:"
-        f"{settings['PORT'] or 5432}/{settings['NAME']}"
-    )
-
-
 def test_choose_users_mixes_demo_and_generated_users_of_every_role(tiny_world):
     users = choose_users(8)
     by_role = {role: [u for u in users if u.role == role] for role in MIX}
@@ -162,7 +154,7 @@ def test_choose_users_mixes_demo_and_generated_users_of_every_role(tiny_world):
 
 def test_load_run_against_a_live_server(tiny_world, live_server):
     port = urlparse(live_server.url).port
-    load = measure_load(port, _database_url(), [2], seconds=2.5, workers=1, warmup=0)
+    load = measure_load(port, database_url(), [2], seconds=2.5, workers=1, warmup=0)
 
     (run,) = load["runs"]
     assert run["users"] == 2 and run["usernames"] == ["anna", "noor"]
@@ -192,7 +184,7 @@ def test_sampler_counts_only_the_named_servers_connections(transactional_db):
 
     from bench.load import Sampler
 
-    url = _database_url()
+    url = database_url()
     server = psycopg2.connect(url, application_name="wp-bench-load-test")
     try:
         figures = {}

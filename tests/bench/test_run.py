@@ -19,14 +19,18 @@ from bench.run import (
     Target,
     _new_signal,
     _percentile,
-    count_queries,
+    floor_time,
     judge,
     parse_only,
     print_table,
     report_results,
+    request_queries,
+    request_statements,
     summary_line,
 )
 from partners.demo import load_demo_world
+from privacy.models import AccessLog
+from tests.helpers import database_url
 
 PLAN = Plan(sequential=5, concurrent=6, concurrency=2, warmup=1, max_seconds=5, floor_runs=2)
 
@@ -84,7 +88,7 @@ def test_goals_follow_design_section_6():
 
 def test_available_and_missing_targets(transactional_db, live_server):
     load_demo_world()
-    bench = Bench(urlparse(live_server.url).port, PLAN, {"run_id": "t"}, "", workers=1)
+    bench = Bench(urlparse(live_server.url).port, PLAN, {"run_id": "t"}, database_url(), 1)
 
     health = bench.measure(Target("healthz", "GET", lambda c: "/healthz", None))
     assert (health.status, health.http_status, health.requests) == ("info", 200, 5)
@@ -109,8 +113,26 @@ def test_available_and_missing_targets(transactional_db, live_server):
     )
     assert create.status == NOT_AVAILABLE
 
-    # Queries per request are counted in-process.
-    assert count_queries(Target("healthz", "GET", lambda c: "/healthz", None), {}, 1) == 1
+    # A list's floor holds its request's token lookup, memberships and access-log row, and
+    # its ratio is taken against the whole floor.
+    inbox = bench.measure(
+        Target(
+            "meldingen",
+            "GET",
+            lambda c: "/api/v1/notifications/",
+            "noor",
+            floor=lambda c: [("SELECT 1", {})],
+            max_ratio=20,
+        )
+    )
+    assert inbox.queries >= 3 and inbox.extra["floor_request_statements"] == 3
+    assert 0 < inbox.extra["floor_request_ms"] < inbox.floor_p50_ms
+    assert inbox.ratio == inbox.p50_ms / inbox.floor_p50_ms
+
+    # A request's SQL is taken in-process.
+    assert request_queries(Target("healthz", "GET", lambda c: "/healthz", None), {}, 1) == [
+        "SELECT 1"
+    ]
 
 
 def _result(name, p95, goal, ratio=None, max_ratio=None) -> Result:
@@ -271,3 +293,38 @@ def test_the_tray_floor_reads_what_the_tray_shows(db):
     due = selectors.conversations_due(noor, context["noord"])[: run.CONVERSATIONS_SHOWN]
     assert [row[0] for row in rows(conversations)] == [c.pk for c in due] == [accepted.pk]
     assert [row[0] for row in rows(teams)] == [t.pk for t in selectors.user_teams(noor)]
+
+
+def test_the_floor_holds_the_statements_every_signed_in_request_of_the_page_runs(
+    transactional_db,
+):
+    """The floor of a page is its data plus what the same request cannot do without: who is
+    asking (token, or session and user), the memberships the policy starts from and the
+    access-log row of the read. They are taken from the page's own SQL, and timing them
+    leaves no access-log row behind."""
+    load_demo_world()
+    notifications = Target("n", "GET", lambda c: "/api/v1/notifications/", "noor")
+    page = Target("p", "GET", lambda c: "/meldingen/", "noor", api=False)
+    dashboard = Target("d", "GET", lambda c: "/samenwerking/dashboard/", "eva", api=False)
+    healthz = Target("h", "GET", lambda c: "/healthz", None)
+
+    def kinds(target):
+        return [sql.split('"')[1] for sql in request_statements(request_queries(target, {}, 1))]
+
+    assert kinds(notifications) == ["privacy_apitoken", "partners_membership", "privacy_accesslog"]
+    assert kinds(page) == [
+        "django_session",
+        "auth_user",
+        "partners_membership",
+        "privacy_accesslog",
+    ]
+    # An aggregate logs no read, and an anonymous request asks nobody's rows.
+    assert kinds(dashboard) == ["django_session", "auth_user", "partners_membership"]
+    assert kinds(healthz) == []
+
+    logged = AccessLog.objects.count()
+    request = request_statements(request_queries(notifications, {}, 1))
+    assert AccessLog.objects.count() == logged + 1  # the request itself
+    total, request_ms = floor_time(database_url(), [("SELECT 1", {})], PLAN, request)
+    assert 0 < request_ms < total
+    assert AccessLog.objects.count() == logged + 1  # the floor's replayed rows rolled back

@@ -17,9 +17,9 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from kombu import pools
 
+from tests.helpers import database_url
 from tests.reliability import mailsink
 from wijkportaal.celery import app as celery_app
 
@@ -126,14 +126,10 @@ class Workers:
         self.processes = []
 
     def env(self, mail_delay: float = 0.0) -> dict:
-        db = settings.DATABASES["default"]
         return {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.reliability.worker_settings",
-            "DATABASE_URL": (
-                f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
-                f"{db['PORT'] or 5432}/{db['NAME']}"
-            ),
+            "DATABASE_URL": database_url(),
             "CELERY_BROKER_URL": self.broker.url,
             "REDIS_URL": self.broker.url,
             "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
