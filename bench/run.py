@@ -4,7 +4,8 @@ Each target is a declarative `Target` (name, method, path builder, user, body bu
 floor SQL, goal). A target whose URL answers 404 because the view is not built is reported
 as "niet beschikbaar" (not available) instead of failing the run. Latencies are taken
 over real HTTP on 127.0.0.1; queries per request in-process with Django's test client;
-the floor is a hand-written SQL query returning the same rows, timed with psycopg2."""
+the floor is the hand-written SQL of the same page (its rows and figures, plus what every
+signed-in request of it runs: `request_statements`), timed with psycopg2."""
 
 import http.client
 import json
@@ -19,7 +20,7 @@ import threading
 import time
 import uuid
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from http.cookies import SimpleCookie
@@ -833,9 +834,9 @@ def _issue_token(username: str) -> str:
 
 def floor_time(
     database_url: str,
-    statements: list[tuple[str, dict | None]],
+    statements: list[tuple[str, dict]],
     plan: Plan,
-    request: list[str] = (),
+    request: Sequence[str] = (),
 ) -> tuple[float, float]:
     """Median time of the hand-written SQL for the same page, over a fresh connection: its
     data (`statements`) and the statements every signed-in request of it runs besides
