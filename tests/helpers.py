@@ -4,6 +4,7 @@ and status set as a team would have left them; cases straight on the models."""
 import threading
 from datetime import date, datetime, time, timedelta
 from itertools import count
+from urllib.parse import quote
 
 from django.contrib.auth import get_user_model
 from django.db import connections
@@ -25,10 +26,9 @@ WGS_STEPS_TAKEN = dict.fromkeys(WGS_STEPS, True)
 def database_url(alias: str = "default") -> str:
     """The URL of the (test) database Django uses, for a process or connection of its own."""
     db = connections[alias].settings_dict
-    return (
-        f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}"
-    )
+    user, password = quote(db["USER"], safe=""), quote(db["PASSWORD"] or "", safe="")
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    return f"postgres://{user}:{password}@{host}:{port}/{db['NAME']}"
 
 
 def user(name):
